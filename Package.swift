@@ -1,0 +1,91 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftMiner",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftminer", targets: ["swiftminer"]),
+        .library(name: "LocalPool", targets: ["LocalPool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Wire values of Stratum v1: JSON-RPC messages, hex / prevhash / uint32 encodings. Pure.
+        .target(name: "StratumProtocol"),
+        // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
+        .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
+        // ISA-specific nonce-scanning kernels (AVX-512, SHA-NI, AVX2) and CPU detection.
+        // -O2 even in debug builds, so tests run them at full speed.
+        .target(name: "CSHA256Kernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // Dedicated OS threads that scan nonces for the current work template.
+        .target(
+            name: "HashingEngine",
+            dependencies: [
+                "MiningCore", "CSHA256Kernels",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]),
+        // Stratum v1 client: framing, session state machine, reconnect/failover, TLS.
+        .target(
+            name: "StratumClient",
+            dependencies: [
+                "StratumProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // A real Stratum v1 pool on loopback that validates every share (tests and `demo`).
+        .target(
+            name: "LocalPool",
+            dependencies: [
+                "StratumProtocol", "MiningCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Configuration, coordinator, statistics, status file, share log, service wiring.
+        .target(
+            name: "MinerDaemon",
+            dependencies: [
+                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "LocalPool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "swiftminer",
+            dependencies: [
+                "MinerDaemon", "MiningCore", "HashingEngine", "StratumProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Loads ../shared/vectors/vectors.json for the test targets.
+        .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
+        .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
+        .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),
+        .testTarget(name: "HashingEngineTests", dependencies: ["HashingEngine", "MiningCore", "CSHA256Kernels", "TestVectors"]),
+        .testTarget(
+            name: "StratumClientTests",
+            dependencies: [
+                "StratumClient", "StratumProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol"]),
+        .testTarget(
+            name: "MinerDaemonTests",
+            dependencies: ["MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "TestVectors"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

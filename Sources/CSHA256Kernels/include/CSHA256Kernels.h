@@ -1,0 +1,45 @@
+// ISA-specific SHA-256d nonce-scanning kernels and run-time CPU detection.
+//
+// Each kernel scans `count` consecutive nonces starting at `first_nonce` (wrapping at 2^32)
+// for one 80-byte block header described by `sm_work`, and writes into `found` (up to
+// `found_capacity` entries) every nonce whose double SHA-256 meets the target. It returns the
+// number of nonces found (which may exceed `found_capacity`; only the first `found_capacity` are
+// written). Nonces are the header's uint32 value (as submitted in `mining.submit`); the header
+// stores it little-endian, so the message word W[3] of the second SHA-256 block is bswap(nonce).
+#ifndef CSHA256KERNELS_H
+#define CSHA256KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sm_work {
+    /// SHA-256 state after compressing header bytes 0..63 (standard big-endian word values).
+    uint32_t midstate[8];
+    /// Header bytes 64..75 read as three big-endian words: merkle root tail, ntime, nbits.
+    uint32_t tail[3];
+    /// Share target as eight 32-bit limbs of the 256-bit little-endian number, least
+    /// significant first: target[7] is the most significant limb. A hash H (sha256d output
+    /// read as a little-endian 256-bit number) meets the target iff H <= target.
+    uint32_t target[8];
+} sm_work;
+
+/// Feature bits reported by sm_cpu_features().
+enum {
+    SM_CPU_AVX2 = 1u << 0,
+    SM_CPU_SHANI = 1u << 1,
+    SM_CPU_AVX512 = 1u << 2,  // AVX-512 F + VL (and BW where used)
+};
+
+/// Features of the CPU we run on that the kernels below need (including OS support).
+uint32_t sm_cpu_features(void);
+
+/// Each returns the number of matching nonces (see above). They must only be called when
+/// sm_cpu_features() reports the feature; on other architectures they return 0 and do nothing.
+size_t sm_scan_avx2(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                    uint32_t *found, size_t found_capacity);
+size_t sm_scan_shani(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                     uint32_t *found, size_t found_capacity);
+size_t sm_scan_avx512(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                      uint32_t *found, size_t found_capacity);
+
+#endif

@@ -1,0 +1,1 @@
+// LocalPool: see DESIGN.md

@@ -1,0 +1,1 @@
+// MinerDaemon: see DESIGN.md

@@ -1,0 +1,1 @@
+// StratumClient: see DESIGN.md
