@@ -1,0 +1,66 @@
+import MiningCore
+
+/// One unit of work for a thread: a header variant (extranonce2, version bits) and a nonce range.
+struct WorkUnit: Sendable {
+    let extranonce2: [UInt8]
+    let versionBits: UInt32?
+    let work: KernelWork
+    let firstNonce: UInt32
+    /// Number of nonces in the unit (2^32 for a full range).
+    let nonceCount: UInt64
+}
+
+/// The work units of one thread for one template, distinct from every other thread's.
+///
+/// Thread i of N takes extranonce2 counters i, i+N, i+2N, … (little-endian in extranonce2_size
+/// bytes), each with the template's whole nonce range. With extranonce2_size 0 it rolls version
+/// bits the same way when the pool granted a mask; with neither, the threads split the one range.
+struct WorkUnitSequence {
+    let template: WorkTemplate
+    let threadIndex: Int
+    let threadCount: Int
+    private var step: UInt64 = 0
+
+    init(template: WorkTemplate, threadIndex: Int, threadCount: Int) {
+        self.template = template
+        self.threadIndex = threadIndex
+        self.threadCount = threadCount
+    }
+
+    /// The next unit, or nil when this thread has exhausted what the job allows.
+    mutating func next() -> WorkUnit? {
+        defer { step += 1 }
+        let job = template.job
+        let index = UInt64(threadIndex) + step * UInt64(threadCount)
+        let rangeStart = UInt64(template.nonceRange.lowerBound)
+        let rangeCount = UInt64(template.nonceRange.upperBound) - rangeStart + 1
+        let rollsVersion = job.versionMask != 0
+        if job.extranonce2Size > 0 {
+            let capacity: UInt64 = job.extranonce2Size >= 8 ? .max : 1 << UInt64(8 * job.extranonce2Size)
+            guard index < capacity else { return nil }
+            let extranonce2 = Self.littleEndian(index, size: job.extranonce2Size)
+            return unit(extranonce2: extranonce2, versionBits: rollsVersion ? 0 : nil, first: rangeStart, count: rangeCount)
+        }
+        if rollsVersion {
+            guard index < VersionRolling.combinationCount(mask: job.versionMask) else { return nil }
+            let bits = VersionRolling.bits(forIndex: UInt32(truncatingIfNeeded: index), mask: job.versionMask)
+            return unit(extranonce2: [], versionBits: bits, first: rangeStart, count: rangeCount)
+        }
+        guard step == 0 else { return nil }
+        let share = rangeCount / UInt64(threadCount)
+        let offset = share * UInt64(threadIndex)
+        let count = threadIndex == threadCount - 1 ? rangeCount - offset : share
+        guard count > 0 else { return nil }
+        return unit(extranonce2: [], versionBits: nil, first: rangeStart + offset, count: count)
+    }
+
+    private func unit(extranonce2: [UInt8], versionBits: UInt32?, first: UInt64, count: UInt64) -> WorkUnit {
+        WorkUnit(extranonce2: extranonce2, versionBits: versionBits,
+                 work: template.job.kernelWork(extranonce2: extranonce2, versionBits: versionBits),
+                 firstNonce: UInt32(first), nonceCount: count)
+    }
+
+    static func littleEndian(_ value: UInt64, size: Int) -> [UInt8] {
+        (0..<size).map { byte in byte < 8 ? UInt8(truncatingIfNeeded: value >> UInt64(8 * byte)) : 0 }
+    }
+}
