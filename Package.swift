@@ -59,13 +59,15 @@ let package = Package(
             dependencies: [
                 "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "LocalPool",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "swiftminer",
             dependencies: [
-                "MinerDaemon", "MiningCore", "HashingEngine", "StratumProtocol",
+                "MinerDaemon", "MiningCore", "HashingEngine", "StratumProtocol", "StratumClient", "LocalPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -1,1 +1,9 @@
-@main struct Main { static func main() {} }
+import ArgumentParser
+
+@main
+struct SwiftMiner: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftminer",
+        abstract: "A Stratum v1 SHA-256d mining client.",
+        subcommands: [RunCommand.self, BenchCommand.self, VerifyShareCommand.self])
+}

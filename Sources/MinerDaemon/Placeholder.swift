@@ -1,1 +1,0 @@
-// MinerDaemon: see DESIGN.md

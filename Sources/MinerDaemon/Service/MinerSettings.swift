@@ -1,0 +1,45 @@
+import Foundation
+import StratumClient
+
+/// Everything `swiftminer run` needs, after the config file and the flags are merged.
+public struct MinerSettings: Sendable {
+    public var workers: [WorkerSettings]
+    public var kernel: KernelChoice
+    /// How long to wait at shutdown for answers to shares already sent.
+    public var shutdownGrace: Duration
+    public var userAgent: String
+
+    public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
+                userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)") {
+        self.workers = workers
+        self.kernel = kernel
+        self.shutdownGrace = shutdownGrace
+        self.userAgent = userAgent
+    }
+}
+
+/// One pool account: its login, its hashing threads and its ordered failover pool list.
+public struct WorkerSettings: Sendable {
+    public var name: String
+    public var user: String
+    public var password: String
+    public var threads: Int
+    public var pools: [PoolConfiguration]
+
+    public init(name: String, user: String, password: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                pools: [PoolConfiguration]) {
+        self.name = name
+        self.user = user
+        self.password = password
+        self.threads = threads
+        self.pools = pools
+    }
+
+    func clientConfiguration(userAgent: String) -> StratumClientConfiguration {
+        StratumClientConfiguration(pools: pools, user: user, password: password, userAgent: userAgent, workerName: name)
+    }
+}
+
+public enum SwiftMinerVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,32 @@
+import HashingEngine
+
+/// `--kernel auto|swift|shani|avx2|avx512`.
+public enum KernelChoice: Sendable, Hashable, CustomStringConvertible {
+    case automatic
+    case specific(KernelKind)
+
+    public init?(argument: String) {
+        if argument == "auto" {
+            self = .automatic
+        } else if let kind = KernelKind(rawValue: argument) {
+            self = .specific(kind)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .automatic: "auto"
+        case .specific(let kind): kind.rawValue
+        }
+    }
+
+    /// The kernel; throws with a clear message when this CPU lacks what a forced kernel needs.
+    public func makeKernel() throws -> any NonceScanningKernel {
+        switch self {
+        case .automatic: KernelSelection.automatic()
+        case .specific(let kind): try KernelSelection.make(kind)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MinerDaemon
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the hash rate (the kernel is checked against the reference first).")
+
+    @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "How long to measure, in seconds.")
+    var seconds: Double = 5
+
+    @Option(help: "auto, swift, shani, avx2 or avx512.")
+    var kernel: String = "auto"
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
+        guard KernelChoice(argument: kernel) != nil else {
+            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
+        }
+    }
+
+    func run() async throws {
+        let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        let result: Benchmark.Result
+        do {
+            result = try await benchmark.run()
+        } catch {
+            FileHandle.standardError.write(Data("swiftminer bench: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        print(json ? result.json.serialized : result.summary)
+    }
+}

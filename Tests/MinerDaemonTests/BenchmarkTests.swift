@@ -1,0 +1,61 @@
+import Foundation
+import HashingEngine
+import MiningCore
+import MinerDaemon
+import StratumProtocol
+import XCTest
+
+final class BenchmarkTests: XCTestCase {
+    func testBenchJSONHasTheContractFields() throws {
+        let result = try SwiftMinerBinary.run(["bench", "--json", "--threads", "2", "--seconds", "0.5", "--kernel", "swift"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONValue.parse(Array(result.stdout.utf8))
+        XCTAssertEqual(Set(json.objectValue?.keys.map { $0 } ?? []),
+                       ["kernel", "threads", "seconds", "hashes", "hashrate", "per_thread", "verified"])
+        XCTAssertEqual(json["kernel"]?.stringValue, "swift")
+        XCTAssertEqual(json["threads"]?.integerValue, 2)
+        XCTAssertEqual(json["verified"]?.boolValue, true)
+        let hashes = try XCTUnwrap(json["hashes"]?.doubleValue)
+        let seconds = try XCTUnwrap(json["seconds"]?.doubleValue)
+        let hashrate = try XCTUnwrap(json["hashrate"]?.doubleValue)
+        let perThread = try XCTUnwrap(json["per_thread"]?.arrayValue).compactMap(\.doubleValue)
+        XCTAssertGreaterThan(hashes, 0)
+        XCTAssertEqual(perThread.count, 2)
+        XCTAssertTrue(perThread.allSatisfy { $0 > 0 }, "both threads hashed")
+        XCTAssertEqual(hashrate, hashes / seconds, accuracy: hashrate * 1e-6)
+        XCTAssertEqual(perThread.reduce(0, +), hashrate, accuracy: hashrate * 1e-6)
+    }
+
+    func testAutomaticKernelIsVerifiedAndNamed() throws {
+        let result = try SwiftMinerBinary.run(["bench", "--json", "--threads", "1", "--seconds", "0.3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONValue.parse(Array(result.stdout.utf8))
+        let kind = try XCTUnwrap(json["kernel"]?.stringValue.flatMap(KernelKind.init(rawValue:)))
+        XCTAssertTrue(KernelSelection.available().contains(kind))
+        XCTAssertEqual(json["verified"]?.boolValue, true)
+    }
+
+    func testUnknownKernelIsRefused() throws {
+        let result = try SwiftMinerBinary.run(["bench", "--kernel", "quantum", "--seconds", "0.1"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("unknown kernel"), result.stderr)
+    }
+
+    func testEveryAvailableKernelPassesVerification() throws {
+        for kind in KernelSelection.available() {
+            XCTAssertNoThrow(try KernelVerification.verify(try KernelSelection.make(kind)), kind.rawValue)
+        }
+    }
+
+    func testVerificationCatchesAWrongKernel() {
+        /// A kernel that drops every other match.
+        struct Faulty: NonceScanningKernel {
+            var kind: KernelKind { .avx2 }
+            func scan(_ work: KernelWork, firstNonce: UInt32, count: UInt32, found: UnsafeMutableBufferPointer<UInt32>) -> Int {
+                let all = SwiftKernel().scan(work, firstNonce: firstNonce, count: count, found: found)
+                return all / 2
+            }
+        }
+        XCTAssertThrowsError(try KernelVerification.verify(Faulty()))
+    }
+}
