@@ -80,6 +80,7 @@ let package = Package(
             name: "StratumClientTests",
             dependencies: [
                 "StratumClient", "StratumProtocol",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

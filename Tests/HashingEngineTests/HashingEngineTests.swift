@@ -59,10 +59,10 @@ final class HashingEngineTests: XCTestCase {
         var seen: [ShareCandidate] = []
         for await candidate in engine.candidates {
             seen.append(candidate)
-            if seen.count == 20 { break }
+            if seen.count == 120 { break }
         }
         engine.stop()
-        XCTAssertEqual(seen.count, 20)
+        XCTAssertEqual(seen.count, 120)
         for candidate in seen {
             // Verified independently here too: rebuild the header and hash it.
             let evaluation = job.evaluate(extranonce2: candidate.extranonce2, ntime: candidate.ntime,
@@ -73,9 +73,10 @@ final class HashingEngineTests: XCTestCase {
             XCTAssertEqual(candidate.generation, generation)
             XCTAssertEqual(candidate.extranonce1, [1, 2, 3, 4])
         }
-        // Both threads contributed, each with its own extranonce2 values.
+        // 120 shares need more than one 2048-nonce range (about 48 shares each): the threads
+        // moved on to further extranonce2 values, and no two ranges overlapped.
         let extranonces = Set(seen.map(\.extranonce2))
-        XCTAssertGreaterThan(extranonces.count, 1)
+        XCTAssertGreaterThan(extranonces.count, 2)
         let shares = Set(seen.map { [$0.extranonce2, withUnsafeBytes(of: $0.nonce, Array.init)] })
         XCTAssertEqual(shares.count, seen.count, "no share found twice")
         XCTAssertEqual(engine.hashCounts.count, 2)

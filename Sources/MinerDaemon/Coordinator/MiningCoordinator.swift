@@ -17,7 +17,14 @@ public actor MiningCoordinator {
     private let logger: Logger
     private let observer: (@Sendable (ShareEvent) -> Void)?
 
-    private var counters = ShareCounters()
+    private var status: WorkerStatus
+    private var counters: ShareCounters {
+        get { status.counters }
+        set { status.counters = newValue }
+    }
+    private var latencyTotalMilliseconds = 0.0
+    private var latencyCount = 0
+    private var hasConnectedBefore = false
     private var jobs: [JobKey: MiningJob] = [:]
     private var jobOrder: [JobKey] = []
     private var current: (job: MiningJob, epoch: UInt64, key: JobKey)?
@@ -26,9 +33,6 @@ public actor MiningCoordinator {
     private var nextSubmissionID: UInt64 = 0
     private var lastHashSample: (time: ContinuousClock.Instant, hashes: UInt64)?
     private var recentHashrate: Double = 0
-    private(set) var poolState: String = "starting"
-    private(set) var poolURL: String = ""
-    private(set) var poolDifficulty: Double = 1
 
     /// How many earlier jobs stay valid for shares (until a clean job clears them).
     static let maxRememberedJobs = 32
@@ -47,9 +51,10 @@ public actor MiningCoordinator {
         let versionBits: UInt32?
     }
 
-    public init(workerName: String, client: StratumClient, engine: HashingEngine, logger: Logger,
+    public init(workerName: String, user: String, client: StratumClient, engine: HashingEngine, logger: Logger,
                 observer: (@Sendable (ShareEvent) -> Void)? = nil) {
         self.workerName = workerName
+        status = WorkerStatus(name: workerName, user: user)
         self.client = client
         self.engine = engine
         self.logger = logger
@@ -72,6 +77,9 @@ public actor MiningCoordinator {
     /// The counters now.
     public var shareCounters: ShareCounters { counters }
 
+    /// The pool session and share state now.
+    public var workerStatus: WorkerStatus { status }
+
     /// Waits until every submitted share has its outcome, or the timeout passes; what is still
     /// pending then stays pending (the caller records it as lost at exit).
     public func drainPendingShares(timeout: Duration) async -> Bool {
@@ -87,24 +95,29 @@ public actor MiningCoordinator {
     func handle(_ event: StratumClientEvent) {
         switch event {
         case .connecting(let url, let attempt):
-            poolState = "connecting"
+            status.poolState = "connecting"
+            if hasConnectedBefore { status.reconnects += 1 }
+            hasConnectedBefore = true
             logger.info("connecting to \(url)", metadata: ["worker": "\(workerName)", "attempt": "\(attempt)"])
         case .connected(let url):
-            poolState = "subscribing"
-            poolURL = url
+            status.poolState = "subscribing"
+            status.poolURL = url
+            status.connectedSince = Date()
             logger.info("connected to \(url)", metadata: ["worker": "\(workerName)"])
         case .subscribed(let url, let extranonce1, let size, let resumed):
+            status.extranonce2Size = size
             logger.info("subscribed to \(url)", metadata: [
                 "worker": "\(workerName)", "extranonce1": "\(Hex.encode(extranonce1))", "extranonce2_size": "\(size)",
                 "resumed": "\(resumed)",
             ])
         case .authorized(let worker):
-            poolState = "mining"
+            status.poolState = "mining"
             logger.info("authorized", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
         case .authorizationFailed(let worker, let reason):
-            poolState = "unauthorized"
+            status.poolState = "unauthorized"
             logger.error("authorization refused: \(reason)", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
         case .versionRollingMask(let mask):
+            status.versionRollingMask = mask
             logger.info("version rolling \(mask.map { "mask " + WireEncoding.hex($0) } ?? "refused")", metadata: ["worker": "\(workerName)"])
             if let current, let rebuilt = try? MiningJob(
                 notify: current.job.notify, extranonce1: current.job.extranonce1,
@@ -113,7 +126,7 @@ public actor MiningCoordinator {
                 install(rebuilt, epoch: current.epoch, clean: false)
             }
         case .difficulty(let difficulty):
-            poolDifficulty = difficulty
+            status.difficulty = difficulty
             logger.info("pool difficulty \(difficulty)", metadata: ["worker": "\(workerName)"])
         case .job(let assignment):
             do {
@@ -121,6 +134,9 @@ public actor MiningCoordinator {
                                         extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,
                                         versionMask: assignment.versionMask ?? 0)
                 install(job, epoch: assignment.epoch, clean: assignment.isClean)
+                status.jobID = job.jobID
+                status.lastNotifyAt = Date()
+                status.difficulty = assignment.difficulty
                 logger.debug("new job \(job.jobID)", metadata: [
                     "worker": "\(workerName)", "clean": "\(assignment.isClean)", "difficulty": "\(assignment.difficulty)",
                 ])
@@ -128,7 +144,8 @@ public actor MiningCoordinator {
                 logger.warning("ignoring job \(assignment.notify.jobID.prefix(64)): \(error)", metadata: ["worker": "\(workerName)"])
             }
         case .disconnected(let url, let reason):
-            poolState = "disconnected"
+            status.poolState = "disconnected"
+            status.connectedSince = nil
             engine.setWork(nil)
             current = nil
             logger.warning("disconnected from \(url): \(reason)", metadata: ["worker": "\(workerName)"])
@@ -208,6 +225,14 @@ public actor MiningCoordinator {
             reason = why
         }
         counters.recordOutcome(outcome, targetDifficulty: candidate.targetDifficulty)
+        if case .lost = outcome {} else {
+            let milliseconds = latency / .milliseconds(1)
+            latencyTotalMilliseconds += milliseconds
+            latencyCount += 1
+            status.latencyAverageMilliseconds = latencyTotalMilliseconds / Double(latencyCount)
+            status.latencyMaxMilliseconds = max(status.latencyMaxMilliseconds, milliseconds)
+        }
+        status.lastShareAt = Date()
         report(candidate, outcome: outcome, reason: reason, latency: latency)
     }
 
@@ -227,7 +252,7 @@ public actor MiningCoordinator {
         case .lost:
             logger.warning("lost (\(reason ?? "no answer")): \(summary), \(detail)", metadata: ["worker": "\(workerName)"])
         }
-        observer?(ShareEvent(worker: workerName, pool: poolURL, time: Date(), candidate: candidate, outcome: outcome,
+        observer?(ShareEvent(worker: workerName, pool: status.poolURL, time: Date(), candidate: candidate, outcome: outcome,
                              reason: reason, latency: latency, counters: counters))
     }
 

@@ -40,18 +40,31 @@ public final class MinerService: Service, Sendable {
         logger.info("SwiftMiner \(SwiftMinerVersion.string) starting", metadata: [
             "kernel": "\(kernel.kind.rawValue)", "workers": "\(settings.workers.count)",
         ])
+        let (shareEvents, shareEventSink) = AsyncStream.makeStream(of: ShareEvent.self)
+        let observer = self.observer
+        let forward: @Sendable (ShareEvent) -> Void = { event in
+            shareEventSink.yield(event)
+            observer?(event)
+        }
         let workers = settings.workers.map { worker in
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel)
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),
                                        logger: workerLogger)
-            let coordinator = MiningCoordinator(workerName: worker.name, client: client, engine: engine,
-                                                logger: logger, observer: observer)
+            let coordinator = MiningCoordinator(workerName: worker.name, user: worker.user, client: client, engine: engine,
+                                                logger: logger, observer: forward)
             logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
             return Worker(settings: worker, engine: engine, client: client, coordinator: coordinator)
         }
         for worker in workers { worker.engine.start() }
+        let reporter = StatusReporter(
+            configuration: .init(statusFile: settings.statusFile, shareLog: settings.shareLog,
+                                 shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
+                                 interval: settings.statusInterval, kernel: kernel.kind.rawValue),
+            sources: workers.map { .init(name: $0.settings.name, engine: $0.engine, coordinator: $0.coordinator) },
+            events: shareEvents, logger: logger)
+        let reporting = Task { await reporter.run() }
 
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -84,6 +97,10 @@ public final class MinerService: Service, Sendable {
                 for worker in workers { worker.engine.stop() }
             }
         }
+        shareEventSink.finish()
+        reporting.cancel()
+        await reporting.value
+        await reporter.writeFinalStatus()
         for worker in workers {
             let counters = await worker.coordinator.shareCounters
             logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",

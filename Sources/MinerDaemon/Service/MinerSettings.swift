@@ -8,13 +8,27 @@ public struct MinerSettings: Sendable {
     /// How long to wait at shutdown for answers to shares already sent.
     public var shutdownGrace: Duration
     public var userAgent: String
+    /// nil: no status file.
+    public var statusFile: String?
+    /// nil: no share log.
+    public var shareLog: String?
+    public var statusInterval: Duration
+    public var shareLogMaxBytes: Int?
+    public var shareLogKeep: Int
 
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
-                userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)") {
+                userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
+                shareLog: String? = StatePaths.shareLog(), statusInterval: Duration = .seconds(5),
+                shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5) {
         self.workers = workers
         self.kernel = kernel
         self.shutdownGrace = shutdownGrace
         self.userAgent = userAgent
+        self.statusFile = statusFile
+        self.shareLog = shareLog
+        self.statusInterval = statusInterval
+        self.shareLogMaxBytes = shareLogMaxBytes
+        self.shareLogKeep = shareLogKeep
     }
 }
 

@@ -1,0 +1,45 @@
+// Run-time CPU feature detection for the kernels. Baseline ISA only.
+#include "sm_internal.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/// XCR0 (which register states the OS saves), or 0 when the OS has not enabled XSAVE.
+static uint64_t sm_xcr0(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    if (!(ecx & (1u << 27))) return 0;  // OSXSAVE
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint32_t sm_detect(void) {
+    __builtin_cpu_init();
+    uint64_t xcr0 = sm_xcr0();
+    int ymm = (xcr0 & 0x6) == 0x6;           // SSE + AVX state
+    int zmm = ymm && (xcr0 & 0xe0) == 0xe0;  // opmask + ZMM_Hi256 + Hi16_ZMM
+    uint32_t features = 0;
+    if (ymm && __builtin_cpu_supports("avx2")) features |= SM_CPU_AVX2;
+    if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) features |= SM_CPU_SHANI;
+    if (zmm && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+        features |= SM_CPU_AVX512;
+    return features;
+}
+
+uint32_t sm_cpu_features(void) {
+    // Detection is idempotent, so a race between first callers only repeats it.
+    static uint32_t cached;  // bit 31: valid
+    uint32_t value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (!(value & 0x80000000u)) {
+        value = sm_detect() | 0x80000000u;
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value & ~0x80000000u;
+}
+
+#else
+
+uint32_t sm_cpu_features(void) { return 0; }
+
+#endif

@@ -1,0 +1,206 @@
+// The lane-parallel (one nonce per 32-bit lane) SHA-256d nonce scanner, written once over a
+// small vector vocabulary and included by scan_avx2.c and scan_avx512.c, which define:
+//
+//   SM_TARGET        the target attribute string, e.g. "avx2"
+//   SM_LANES         lanes per vector
+//   SM_LANE_MASK     unsigned type wide enough for one bit per lane
+//   V                the vector type
+//   V_SET1(x)  V_ADD(a,b)  V_XOR(a,b)  V_ROR(x,n)  V_SHR(x,n)  V_XOR3(a,b,c)
+//   V_CH(e,f,g)      SHA-256 Ch
+//   V_MAJ(a,b,c,ab,bc)  SHA-256 Maj; ab = a^b and bc = b^c are supplied for the xor form
+//   V_BSWAP(x)       byte swap of every lane
+//   V_IOTA()         lanes 0, 1, ..., SM_LANES-1
+//   V_LE_MASK(x,t)   bit i set iff lane i of x <= lane i of t (unsigned)
+//   SM_SCAN_NAME     the exported function name
+//
+// Every function here carries the target attribute (helpers are always_inline), so nothing in
+// this file is compiled for an ISA the caller did not ask for.
+#include "sm_internal.h"
+
+#define SM_FN static inline __attribute__((always_inline, target(SM_TARGET)))
+#ifndef SM_UNROLL
+#define SM_UNROLL _Pragma("clang loop unroll(full)")
+#endif
+
+#define V_BSIG0(x) V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
+#define V_BSIG1(x) V_XOR3(V_ROR(x, 6), V_ROR(x, 11), V_ROR(x, 25))
+#define V_SSIG0(x) V_XOR3(V_ROR(x, 7), V_ROR(x, 18), V_SHR(x, 3))
+#define V_SSIG1(x) V_XOR3(V_ROR(x, 17), V_ROR(x, 19), V_SHR(x, 10))
+
+// One round. The new A goes into h's variable and the new E into d's, so the next round is
+// RND(h, a, b, c, d, e, f, g, ...). `bc` carries b^c from round to round (it is the previous a^b).
+#define RND(a, b, c, d, e, f, g, h, kw)                                        \
+    do {                                                                       \
+        V t1_ = V_ADD(V_ADD(h, V_BSIG1(e)), V_ADD(V_CH(e, f, g), (kw)));       \
+        V ab_ = V_XOR(a, b);                                                   \
+        V t2_ = V_ADD(V_BSIG0(a), V_MAJ(a, b, c, ab_, bc));                    \
+        bc = ab_;                                                              \
+        d = V_ADD(d, t1_);                                                     \
+        h = V_ADD(t1_, t2_);                                                   \
+    } while (0)
+
+// Eight rounds from a round t with t % 8 == 0 (the state roles are back to a..h).
+#define RND8(KW, t)                                  \
+    RND(a, b, c, d, e, f, g, h, KW(t));              \
+    RND(h, a, b, c, d, e, f, g, KW((t) + 1));        \
+    RND(g, h, a, b, c, d, e, f, KW((t) + 2));        \
+    RND(f, g, h, a, b, c, d, e, KW((t) + 3));        \
+    RND(e, f, g, h, a, b, c, d, KW((t) + 4));        \
+    RND(d, e, f, g, h, a, b, c, KW((t) + 5));        \
+    RND(c, d, e, f, g, h, a, b, KW((t) + 6));        \
+    RND(b, c, d, e, f, g, h, a, KW((t) + 7))
+
+#define W_NEXT(w, t) V_ADD(V_ADD(V_SSIG1(w[(t) - 2]), w[(t) - 7]), V_ADD(V_SSIG0(w[(t) - 15]), w[(t) - 16]))
+
+// K[t] + W[t] for the three kinds of rounds below.
+#define KW_PRE(t) V_SET1(p->kw[t])                  // block 2, constant word (precomputed)
+#define KW_VAR(t) V_ADD(V_SET1(sm_k[t]), w[t])      // nonce-dependent word
+#define KW_VAR2(t) V_ADD(V_SET1(sm_k[t]), x[t])     // second hash
+#define KW_CONST2(t) V_SET1(sm_k[t] + sm_hash2_w(t)) // second hash, constant word (compile time)
+
+/// The constant message words W8..W15 of the second hash (a 32-byte message).
+SM_FN uint32_t sm_hash2_w(int t) { return t == 8 ? 0x80000000u : t == 15 ? 256u : 0u; }
+
+/// For the nonces in `nonce`, returns the final digest word 7 (IV[7] + E after round 60 of the
+/// second hash): the most significant limb of the hash is its byte swap.
+SM_FN V sm_hash_top(const sm_pre *p, V nonce) {
+    V w[64];
+    V bc;
+    // ---- Block 2 of the header, from the precomputed state after round 3. ----
+    const V w3 = V_BSWAP(nonce);
+    // The roles at round 4 are (e, f, g, h, a, b, c, d).
+    V e = V_ADD(V_SET1(p->state3[0]), w3), f = V_SET1(p->state3[1]);
+    V g = V_SET1(p->state3[2]), h = V_SET1(p->state3[3]);
+    V a = V_ADD(V_SET1(p->state3[4]), w3), b = V_SET1(p->state3[5]);
+    V c = V_SET1(p->state3[6]), d = V_SET1(p->state3[7]);
+    bc = V_SET1(p->state3[1] ^ p->state3[2]);
+    RND(e, f, g, h, a, b, c, d, KW_PRE(4));
+    RND(d, e, f, g, h, a, b, c, KW_PRE(5));
+    RND(c, d, e, f, g, h, a, b, KW_PRE(6));
+    RND(b, c, d, e, f, g, h, a, KW_PRE(7));
+    RND8(KW_PRE, 8);
+
+    // Schedule: W16, W17 constant; the rest folds the zero words W5..W14 away.
+    w[16] = V_SET1(p->w16);
+    w[17] = V_SET1(p->w17);
+    w[18] = V_ADD(V_SET1(p->w18c), V_SSIG0(w3));
+    w[19] = V_ADD(V_SET1(p->w19c), w3);
+    w[20] = V_ADD(V_SSIG1(w[18]), V_SET1(0x80000000u));
+    w[21] = V_SSIG1(w[19]);
+    w[22] = V_ADD(V_SSIG1(w[20]), V_SET1(640));
+    w[23] = V_ADD(V_SSIG1(w[21]), w[16]);
+    RND(a, b, c, d, e, f, g, h, KW_PRE(16));
+    RND(h, a, b, c, d, e, f, g, KW_PRE(17));
+    RND(g, h, a, b, c, d, e, f, KW_VAR(18));
+    RND(f, g, h, a, b, c, d, e, KW_VAR(19));
+    RND(e, f, g, h, a, b, c, d, KW_VAR(20));
+    RND(d, e, f, g, h, a, b, c, KW_VAR(21));
+    RND(c, d, e, f, g, h, a, b, KW_VAR(22));
+    RND(b, c, d, e, f, g, h, a, KW_VAR(23));
+    SM_UNROLL for (int t = 24; t < 30; t++) w[t] = V_ADD(V_SSIG1(w[t - 2]), w[t - 7]);
+    w[30] = V_ADD(V_ADD(V_SSIG1(w[28]), w[23]), V_SET1(sm_ssig0(640)));
+    w[31] = V_ADD(V_ADD(V_SSIG1(w[29]), w[24]), V_SET1(p->c31));
+    RND8(KW_VAR, 24);
+    w[32] = V_ADD(V_ADD(V_SSIG1(w[30]), w[25]), V_SET1(p->c32));
+    SM_UNROLL for (int t = 33; t < 40; t++) w[t] = W_NEXT(w, t);
+    RND8(KW_VAR, 32);
+    SM_UNROLL for (int t = 40; t < 48; t++) w[t] = W_NEXT(w, t);
+    RND8(KW_VAR, 40);
+    SM_UNROLL for (int t = 48; t < 56; t++) w[t] = W_NEXT(w, t);
+    RND8(KW_VAR, 48);
+    SM_UNROLL for (int t = 56; t < 64; t++) w[t] = W_NEXT(w, t);
+    RND8(KW_VAR, 56);
+
+    // ---- Second hash: message = the first hash's state, padding, length 256. ----
+    V x[64];
+    x[0] = V_ADD(a, V_SET1(p->midstate[0]));
+    x[1] = V_ADD(b, V_SET1(p->midstate[1]));
+    x[2] = V_ADD(c, V_SET1(p->midstate[2]));
+    x[3] = V_ADD(d, V_SET1(p->midstate[3]));
+    x[4] = V_ADD(e, V_SET1(p->midstate[4]));
+    x[5] = V_ADD(f, V_SET1(p->midstate[5]));
+    x[6] = V_ADD(g, V_SET1(p->midstate[6]));
+    x[7] = V_ADD(h, V_SET1(p->midstate[7]));
+
+    // Round 0 from the IV adds W0 linearly into the new A and E (all else is constant).
+    const uint32_t t1c = sm_iv[7] + sm_bsig1(sm_iv[4]) + sm_ch(sm_iv[4], sm_iv[5], sm_iv[6]) + sm_k[0];
+    const uint32_t t2c = sm_bsig0(sm_iv[0]) + sm_maj(sm_iv[0], sm_iv[1], sm_iv[2]);
+    // The roles at round 1 are (h, a, b, c, d, e, f, g).
+    h = V_ADD(x[0], V_SET1(t1c + t2c));
+    a = V_SET1(sm_iv[0]);
+    b = V_SET1(sm_iv[1]);
+    c = V_SET1(sm_iv[2]);
+    d = V_ADD(x[0], V_SET1(sm_iv[3] + t1c));
+    e = V_SET1(sm_iv[4]);
+    f = V_SET1(sm_iv[5]);
+    g = V_SET1(sm_iv[6]);
+    bc = V_SET1(sm_iv[0] ^ sm_iv[1]);
+    RND(h, a, b, c, d, e, f, g, KW_VAR2(1));
+    RND(g, h, a, b, c, d, e, f, KW_VAR2(2));
+    RND(f, g, h, a, b, c, d, e, KW_VAR2(3));
+    RND(e, f, g, h, a, b, c, d, KW_VAR2(4));
+    RND(d, e, f, g, h, a, b, c, KW_VAR2(5));
+    RND(c, d, e, f, g, h, a, b, KW_VAR2(6));
+    RND(b, c, d, e, f, g, h, a, KW_VAR2(7));
+    RND8(KW_CONST2, 8);
+
+    // Schedule with W8 = 0x80000000, W9..W14 = 0, W15 = 256 folded in.
+    x[16] = V_ADD(V_SSIG0(x[1]), x[0]);
+    x[17] = V_ADD(V_ADD(V_SSIG0(x[2]), x[1]), V_SET1(sm_ssig1(256)));
+    x[18] = V_ADD(V_ADD(V_SSIG1(x[16]), V_SSIG0(x[3])), x[2]);
+    x[19] = V_ADD(V_ADD(V_SSIG1(x[17]), V_SSIG0(x[4])), x[3]);
+    x[20] = V_ADD(V_ADD(V_SSIG1(x[18]), V_SSIG0(x[5])), x[4]);
+    x[21] = V_ADD(V_ADD(V_SSIG1(x[19]), V_SSIG0(x[6])), x[5]);
+    x[22] = V_ADD(V_ADD(V_SSIG1(x[20]), V_SSIG0(x[7])), V_ADD(x[6], V_SET1(256)));
+    x[23] = V_ADD(V_ADD(V_SSIG1(x[21]), x[16]), V_ADD(x[7], V_SET1(sm_ssig0(0x80000000u))));
+    RND8(KW_VAR2, 16);
+    x[24] = V_ADD(V_ADD(V_SSIG1(x[22]), x[17]), V_SET1(0x80000000u));
+    SM_UNROLL for (int t = 25; t < 30; t++) x[t] = V_ADD(V_SSIG1(x[t - 2]), x[t - 7]);
+    x[30] = V_ADD(V_ADD(V_SSIG1(x[28]), x[23]), V_SET1(sm_ssig0(256)));
+    x[31] = V_ADD(V_ADD(V_SSIG1(x[29]), x[24]), V_ADD(V_SSIG0(x[16]), V_SET1(256)));
+    RND8(KW_VAR2, 24);
+    SM_UNROLL for (int t = 32; t < 40; t++) x[t] = W_NEXT(x, t);
+    RND8(KW_VAR2, 32);
+    SM_UNROLL for (int t = 40; t < 48; t++) x[t] = W_NEXT(x, t);
+    RND8(KW_VAR2, 40);
+    SM_UNROLL for (int t = 48; t < 56; t++) x[t] = W_NEXT(x, t);
+    RND8(KW_VAR2, 48);
+    SM_UNROLL for (int t = 56; t < 61; t++) x[t] = W_NEXT(x, t);
+    // Rounds 56..60; the A values they compute are dead and get eliminated.
+    RND(a, b, c, d, e, f, g, h, KW_VAR2(56));
+    RND(h, a, b, c, d, e, f, g, KW_VAR2(57));
+    RND(g, h, a, b, c, d, e, f, KW_VAR2(58));
+    RND(f, g, h, a, b, c, d, e, KW_VAR2(59));
+    RND(e, f, g, h, a, b, c, d, KW_VAR2(60));
+    // E after round 60 (in h's variable) becomes H after round 63.
+    (void)bc;
+    return V_ADD(h, V_SET1(sm_iv[7]));
+}
+
+__attribute__((target(SM_TARGET)))
+size_t SM_SCAN_NAME(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                    uint32_t *found, size_t found_capacity) {
+    sm_pre pre;
+    sm_precompute(work, &pre);
+    const V target7 = V_SET1(pre.target7);
+    const V iota = V_IOTA();
+    size_t matches = 0;
+    uint32_t base = first_nonce;
+    uint64_t left = count;
+    while (left > 0) {
+        const uint32_t lanes = left < SM_LANES ? (uint32_t)left : SM_LANES;
+        const V top = sm_hash_top(&pre, V_ADD(V_SET1(base), iota));
+        SM_LANE_MASK hits = (SM_LANE_MASK)V_LE_MASK(V_BSWAP(top), target7);
+        if (__builtin_expect(hits != 0, 0)) {
+            if (lanes < SM_LANES) hits &= (SM_LANE_MASK)((1u << lanes) - 1u);
+            while (hits) {
+                const uint32_t nonce = base + (uint32_t)__builtin_ctz(hits);
+                hits &= (SM_LANE_MASK)(hits - 1);
+                if (sm_meets_target(work, nonce)) sm_record(nonce, found, found_capacity, &matches);
+            }
+        }
+        base += SM_LANES;  // wraps at 2^32
+        left -= lanes;
+    }
+    return matches;
+}

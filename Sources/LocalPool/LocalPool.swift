@@ -1,0 +1,320 @@
+import Foundation
+import Logging
+import MiningCore
+import NIOCore
+import NIOPosix
+import StratumProtocol
+import Synchronization
+
+/// A real Stratum v1 pool on loopback (tests and `swiftminer demo`): it hands out well-formed
+/// SHA-256d jobs and validates every submitted share completely with `MiningJob.evaluate`.
+///
+/// All state sits behind one lock; every line a session sends is handled to completion under it,
+/// and every write it causes is queued on the session's event loop while the lock is held, so
+/// what a client sees is in exactly the order the pool decided it.
+public final class LocalPool: Sendable {
+    /// Longest extranonce1 `setExtranonce` accepts.
+    public static let maximumExtranonce1Size = 32
+    /// How many accepted shares `stats.acceptedShares` keeps (the most recent).
+    public static let maximumRecordedShares = PoolCore.maximumRecordedShares
+
+    public let configuration: LocalPoolConfiguration
+    /// Pool events in order. One consumer; the newest 10 000 are buffered when nobody reads.
+    public let events: AsyncStream<LocalPoolEvent>
+
+    private struct State {
+        var core: PoolCore
+        var channels: [LocalPoolSessionID: any Channel] = [:]
+        var serverChannel: (any Channel)?
+        var timer: RepeatedTask?
+        var started = false
+        var stopped = false
+    }
+
+    private let state: Mutex<State>
+    private let continuation: AsyncStream<LocalPoolEvent>.Continuation
+    private let logger: Logger
+    private let group: any EventLoopGroup
+
+    public init(configuration: LocalPoolConfiguration = LocalPoolConfiguration(),
+                logger: Logger = Logger(label: "swiftminer.localpool"),
+                group: (any EventLoopGroup)? = nil) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        (events, continuation) = AsyncStream.makeStream(of: LocalPoolEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        state = Mutex(State(core: PoolCore(configuration: configuration)))
+    }
+
+    // MARK: Lifecycle
+
+    /// Binds the listening socket and creates the first job; returns the bound port.
+    public func start() async throws -> Int {
+        try configuration.validate()
+        try state.withLock { state in
+            guard !state.started else { throw LocalPoolError.alreadyStarted }
+            state.started = true
+            _ = state.core.makeJob(clean: true, now: Self.now())
+        }
+        let maximumLineLength = configuration.maximumLineLength
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(PoolLineDecoder(maximumLineLength: maximumLineLength)))
+                    try channel.pipeline.syncOperations.addHandler(SessionHandler(pool: self))
+                }
+            }
+        let server: any Channel
+        do {
+            server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            state.withLock { $0.started = false }
+            throw error
+        }
+        let port = server.localAddress?.port ?? configuration.port
+        var timer: RepeatedTask? = nil
+        if configuration.jobInterval > 0 {
+            let interval = TimeAmount.nanoseconds(Int64(min(configuration.jobInterval, 365 * 86_400) * 1e9))
+            timer = server.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
+                self?.broadcastNewJob(clean: false)
+            }
+        }
+        state.withLock { state in
+            state.serverChannel = server
+            state.timer = timer
+        }
+        logger.info("local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        return port
+    }
+
+    /// Closes the listening socket and every session, and finishes `events`.
+    public func stop() async {
+        let (server, timer, channels) = state.withLock { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
+            state.stopped = true
+            defer {
+                state.serverChannel = nil
+                state.timer = nil
+            }
+            return (state.serverChannel, state.timer, Array(state.channels.values))
+        }
+        timer?.cancel()
+        try? await server?.close()
+        for channel in channels { try? await channel.close() }
+        continuation.finish()
+    }
+
+    /// The bound port while running.
+    public var port: Int? {
+        state.withLock { $0.serverChannel?.localAddress?.port }
+    }
+
+    // MARK: Control (tests and demo)
+
+    /// Sends `mining.set_difficulty` to every session, then a new (non-clean) job: the new
+    /// difficulty applies to jobs sent after it; shares for earlier jobs keep theirs.
+    public func setDifficulty(_ difficulty: Double) throws {
+        try Self.check(difficulty: difficulty)
+        update { $0.setDifficulty(difficulty, session: nil, now: Self.now()) }
+    }
+
+    /// The same for one session (the job that follows goes to that session only).
+    public func setDifficulty(_ difficulty: Double, session: LocalPoolSessionID) throws {
+        try Self.check(difficulty: difficulty)
+        update { $0.setDifficulty(difficulty, session: session, now: Self.now()) }
+    }
+
+    /// Sends a new job to every subscribed session; `clean` moves to a new prevhash, which makes
+    /// every earlier job stale. Returns the new job.
+    @discardableResult
+    public func broadcastNewJob(clean: Bool) -> LocalPoolJob {
+        update { core -> (LocalPoolJob, [PoolEffect]) in core.broadcastNewJob(clean: clean, now: Self.now()) }
+    }
+
+    /// Sends `mining.set_extranonce` to one session (whether or not it sent
+    /// `mining.extranonce.subscribe`). `extranonce1` nil allocates a fresh unique one. The values
+    /// apply to the next job, which follows at once when `sendJob` is true.
+    public func setExtranonce(session: LocalPoolSessionID, extranonce1: [UInt8]? = nil, extranonce2Size: Int? = nil,
+                              sendJob: Bool = true) throws {
+        if let extranonce1, !(1...Self.maximumExtranonce1Size).contains(extranonce1.count) {
+            throw LocalPoolError.invalidArgument("extranonce1 of \(extranonce1.count) bytes (1...\(Self.maximumExtranonce1Size))")
+        }
+        if let size = extranonce2Size, !(0...MiningJob.maxExtranonce2Size).contains(size) {
+            throw LocalPoolError.invalidArgument("extranonce2 size \(size) (0...\(MiningJob.maxExtranonce2Size))")
+        }
+        update {
+            $0.setExtranonce(session: session, extranonce1: extranonce1, extranonce2Size: extranonce2Size,
+                             sendJob: sendJob, now: Self.now())
+        }
+    }
+
+    /// Gives every session a fresh unique extranonce1 (and optionally a new extranonce2 size).
+    /// By default only sessions that sent `mining.extranonce.subscribe` are told.
+    public func setExtranonceForAll(extranonce2Size: Int? = nil, onlyExtranonceSubscribers: Bool = true,
+                                    sendJob: Bool = true) throws {
+        if let size = extranonce2Size, !(0...MiningJob.maxExtranonce2Size).contains(size) {
+            throw LocalPoolError.invalidArgument("extranonce2 size \(size) (0...\(MiningJob.maxExtranonce2Size))")
+        }
+        update { core -> [PoolEffect] in
+            let targets = onlyExtranonceSubscribers ? core.extranonceSubscribers() : core.openSessionIDs
+            return targets.flatMap {
+                core.setExtranonce(session: $0, extranonce1: nil, extranonce2Size: extranonce2Size, sendJob: sendJob,
+                                   now: Self.now())
+            }
+        }
+    }
+
+    /// Sends `client.reconnect [host, port, wait]` (empty params when all are nil) to one session
+    /// or to all.
+    public func sendReconnect(host: String? = nil, port: Int? = nil, waitSeconds: Int? = nil,
+                              session: LocalPoolSessionID? = nil) {
+        update { $0.reconnect(session: session, host: host, port: port, waitSeconds: waitSeconds) }
+    }
+
+    /// Closes every client connection (the listener stays open; subscriptions stay resumable).
+    public func dropAllConnections() {
+        update { core in core.openSessionIDs.map { PoolEffect.close($0) } }
+    }
+
+    /// Closes one client connection.
+    public func dropConnection(session: LocalPoolSessionID) {
+        update { _ in [PoolEffect.close(session)] }
+    }
+
+    /// A snapshot of the counters.
+    public var stats: LocalPoolStats {
+        state.withLock { $0.core.stats }
+    }
+
+    /// The most recent job (nil before `start()`).
+    public var currentJob: LocalPoolJob? {
+        state.withLock { $0.core.currentJob }
+    }
+
+    /// A recent job by id (the last 64 are kept).
+    public func job(id: String) -> LocalPoolJob? {
+        state.withLock { $0.core.job(id: id) }
+    }
+
+    /// Ids of the open sessions.
+    public var sessionIDs: [LocalPoolSessionID] {
+        state.withLock { $0.core.openSessionIDs }
+    }
+
+    // MARK: Session plumbing (called by SessionHandler on the channel's event loop)
+
+    func sessionOpened(channel: any Channel) -> LocalPoolSessionID? {
+        let remote = channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        return state.withLock { state -> LocalPoolSessionID? in
+            guard !state.stopped else { return nil }
+            let (id, effects) = state.core.openSession(remote: remote)
+            state.channels[id] = channel
+            apply(effects, in: &state)
+            return id
+        }
+    }
+
+    func received(line: [UInt8], session: LocalPoolSessionID) {
+        state.withLock { state in
+            apply(state.core.handleLine(line, session: session, now: Self.now()), in: &state)
+        }
+    }
+
+    func sessionClosed(_ session: LocalPoolSessionID) {
+        state.withLock { state in
+            state.channels[session] = nil
+            apply(state.core.closeSession(session), in: &state)
+        }
+    }
+
+    func log(_ message: String, session: LocalPoolSessionID?) {
+        logger.notice("\(message)", metadata: ["session": "\(session.map { String($0) } ?? "-")"])
+    }
+
+    // MARK: Internals
+
+    private static func check(difficulty: Double) throws {
+        guard difficulty.isFinite, difficulty > 0, Difficulty.target(for: difficulty) != nil else {
+            throw LocalPoolError.invalidArgument("difficulty \(difficulty) is not a positive finite number")
+        }
+    }
+
+    static func now() -> UInt32 {
+        UInt32(clamping: Int64(Date().timeIntervalSince1970))
+    }
+
+    private func update(_ body: (inout PoolCore) -> [PoolEffect]) {
+        state.withLock { state in apply(body(&state.core), in: &state) }
+    }
+
+    private func update<T>(_ body: (inout PoolCore) -> (T, [PoolEffect])) -> T {
+        state.withLock { state in
+            let (value, effects) = body(&state.core)
+            apply(effects, in: &state)
+            return value
+        }
+    }
+
+    /// Carries out effects under the lock: writes and closes are queued on each channel's event
+    /// loop (FIFO), so they happen in the order decided here; nothing calls back into the pool.
+    private func apply(_ effects: [PoolEffect], in state: inout State) {
+        for effect in effects {
+            switch effect {
+            case .send(let id, let line):
+                guard let channel = state.channels[id] else { continue }
+                var buffer = channel.allocator.buffer(capacity: line.utf8.count + 1)
+                buffer.writeString(line)
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                let data = buffer
+                channel.eventLoop.execute { channel.writeAndFlush(data, promise: nil) }
+            case .close(let id):
+                guard let channel = state.channels[id] else { continue }
+                logger.debug("closing session", metadata: ["session": "\(id)"])
+                channel.eventLoop.execute { channel.close(promise: nil) }
+            case .event(let event):
+                if case .invalidRequest(let id, let reason) = event {
+                    logger.notice("invalid request", metadata: ["session": "\(id)", "reason": "\(reason)"])
+                }
+                continuation.yield(event)
+            }
+        }
+    }
+}
+
+/// One client connection: hands complete lines to the pool.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let pool: LocalPool
+    private var session: LocalPoolSessionID?
+
+    init(pool: LocalPool) {
+        self.pool = pool
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        session = pool.sessionOpened(channel: context.channel)
+        if session == nil { context.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session else { return }
+        let buffer = unwrapInboundIn(data)
+        pool.received(line: Array(buffer.readableBytesView), session: session)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let session { pool.sessionClosed(session) }
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        pool.log("closing session: \(error)", session: session)
+        context.close(promise: nil)
+    }
+}

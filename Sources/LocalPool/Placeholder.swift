@@ -1,1 +1,0 @@
-// LocalPool: see DESIGN.md

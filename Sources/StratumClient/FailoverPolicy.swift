@@ -1,0 +1,119 @@
+/// Jittered, capped exponential backoff between connection attempts.
+public struct ReconnectBackoff: Sendable, Hashable {
+    public var initial: Duration
+    public var maximum: Duration
+    /// Fraction (0…1) by which a delay is spread either way.
+    public var jitter: Double
+
+    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(60), jitter: Double = 0.2) {
+        self.initial = initial
+        self.maximum = maximum
+        self.jitter = min(max(jitter, 0), 1)
+    }
+
+    /// The delay after `failures` consecutive failures (1 → about `initial`, doubling, never above
+    /// `maximum`). `random` is a uniform value in 0..<1 supplied by the caller (pure function).
+    public func delay(failures: Int, random: Double) -> Duration {
+        guard failures > 0 else { return .zero }
+        let initialSeconds = initial.seconds
+        let maximumSeconds = maximum.seconds
+        let exponent = Double(min(failures - 1, 62))
+        let base = min(maximumSeconds, initialSeconds * pow2(exponent))
+        let factor = 1 - jitter + 2 * jitter * min(max(random, 0), 1)
+        return .seconds(max(0, min(maximumSeconds, base * factor)))
+    }
+
+    private func pow2(_ exponent: Double) -> Double {
+        var value = 1.0
+        var remaining = Int(exponent)
+        while remaining > 0 { value *= 2; remaining -= 1 }
+        return value
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// How a connection ended, as the failover policy sees it.
+public enum ConnectionEnd: Sendable, Hashable {
+    /// The TCP/TLS connection could not be made.
+    case connectFailed
+    /// The connection closed; `authorizedFor` is how long it was authorized (nil: never).
+    case closed(authorizedFor: Duration?)
+    /// The pool refused our credentials.
+    case authorizationFailed
+    /// `client.reconnect`: host/port only when the pool configuration allows moving.
+    case reconnectRequested(after: Duration, host: String?, port: Int?)
+    /// A non-primary pool was stable long enough.
+    case returnToPrimary
+}
+
+/// The ordered failover list: which pool to try next and after how long. Pure.
+///
+/// - A failure (connect failed, or closed before being stable) moves to the next pool and grows
+///   the backoff.
+/// - An authorization failure moves on too, after the maximum backoff (never hammer a pool that
+///   refuses us).
+/// - A stable connection that drops is retried on the same pool after the initial delay.
+/// - `client.reconnect` stays on the pool (optionally at another host) after its wait time.
+/// - `returnToPrimary` goes to pool 0 at once.
+public struct FailoverState: Sendable, Hashable {
+    public struct Decision: Sendable, Hashable {
+        public var poolIndex: Int
+        public var delay: Duration
+        /// Host/port to use for this one attempt instead of the configured URL.
+        public var host: String?
+        public var port: Int?
+
+        public init(poolIndex: Int, delay: Duration, host: String? = nil, port: Int? = nil) {
+            self.poolIndex = poolIndex
+            self.delay = delay
+            self.host = host
+            self.port = port
+        }
+    }
+
+    public let poolCount: Int
+    public private(set) var currentIndex = 0
+    public private(set) var consecutiveFailures = 0
+
+    public init(poolCount: Int) {
+        precondition(poolCount > 0)
+        self.poolCount = poolCount
+    }
+
+    public mutating func next(after end: ConnectionEnd, backoff: ReconnectBackoff, stableAfter: Duration,
+                              random: Double) -> Decision {
+        switch end {
+        case .connectFailed:
+            return fail(backoff: backoff, random: random)
+        case .closed(let authorizedFor):
+            if let authorizedFor, authorizedFor >= stableAfter {
+                consecutiveFailures = 0
+                return Decision(poolIndex: currentIndex, delay: backoff.delay(failures: 1, random: random))
+            }
+            return fail(backoff: backoff, random: random)
+        case .authorizationFailed:
+            consecutiveFailures += 1
+            currentIndex = (currentIndex + 1) % poolCount
+            return Decision(poolIndex: currentIndex, delay: backoff.maximum)
+        case .reconnectRequested(let after, let host, let port):
+            consecutiveFailures = 0
+            return Decision(poolIndex: currentIndex, delay: after, host: host, port: port)
+        case .returnToPrimary:
+            consecutiveFailures = 0
+            currentIndex = 0
+            return Decision(poolIndex: 0, delay: .zero)
+        }
+    }
+
+    private mutating func fail(backoff: ReconnectBackoff, random: Double) -> Decision {
+        consecutiveFailures += 1
+        currentIndex = (currentIndex + 1) % poolCount
+        return Decision(poolIndex: currentIndex, delay: backoff.delay(failures: consecutiveFailures, random: random))
+    }
+}

@@ -1,1 +1,0 @@
-// StratumClient: see DESIGN.md

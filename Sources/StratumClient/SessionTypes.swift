@@ -1,0 +1,76 @@
+import StratumProtocol
+
+/// Why a session ended (the failover policy looks at it).
+public enum SessionCloseReason: Sendable, Hashable, CustomStringConvertible {
+    /// The transport closed or failed under us.
+    case connectionLost(String)
+    /// `mining.subscribe` / `mining.authorize` was not answered in time.
+    case requestTimeout(method: String)
+    /// Nothing arrived for the idle timeout.
+    case idleTimeout
+    case subscribeFailed(String)
+    case authorizationFailed(String)
+    /// The pool sent `client.reconnect`.
+    case reconnectRequested
+    /// A non-primary pool was stable long enough: go back to the primary.
+    case returnToPrimary
+    /// The pool broke the protocol beyond repair (for example an over-long line).
+    case protocolViolation(String)
+    /// We were asked to stop.
+    case shutdown
+
+    public var description: String {
+        switch self {
+        case .connectionLost(let why): "connection lost: \(why)"
+        case .requestTimeout(let method): "no answer to \(method) in time"
+        case .idleTimeout: "idle timeout"
+        case .subscribeFailed(let why): "subscribe failed: \(why)"
+        case .authorizationFailed(let why): "authorization failed: \(why)"
+        case .reconnectRequested: "pool requested reconnect"
+        case .returnToPrimary: "returning to the primary pool"
+        case .protocolViolation(let why): "protocol violation: \(why)"
+        case .shutdown: "shutdown"
+        }
+    }
+}
+
+/// Everything one connection's session needs to know. Sendable: built before connecting.
+public struct StratumSessionConfiguration: Sendable {
+    public var pool: PoolConfiguration
+    public var poolURL: String
+    public var user: String
+    public var password: String
+    public var userAgent: String
+    /// This connection's number (`JobAssignment.epoch`).
+    public var epoch: UInt64
+    /// The previous session's `mining.notify` subscription id, sent to resume it.
+    public var previousSubscriptionID: String?
+    /// The previous session's extranonce1 (to tell whether the pool resumed it).
+    public var previousExtranonce1: [UInt8]?
+    public var requestTimeout: Duration
+    public var idleTimeout: Duration
+    public var submitTimeout: Duration
+    /// Set on a non-primary pool: close with `.returnToPrimary` after being authorized this long.
+    public var returnToPrimaryAfter: Duration?
+    public var versionRollingMask: UInt32
+
+    public init(pool: PoolConfiguration, poolURL: String? = nil, user: String, password: String, userAgent: String,
+                epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
+                requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
+                submitTimeout: Duration = .seconds(30), returnToPrimaryAfter: Duration? = nil,
+                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask) {
+        self.pool = pool
+        self.poolURL = poolURL ?? pool.url
+        self.user = user
+        self.password = password
+        self.userAgent = userAgent
+        self.epoch = epoch
+        self.previousSubscriptionID = previousSubscriptionID
+        self.previousExtranonce1 = previousExtranonce1
+        self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
+        self.submitTimeout = submitTimeout
+        self.returnToPrimaryAfter = returnToPrimaryAfter
+        self.versionRollingMask = versionRollingMask
+    }
+}

@@ -1,0 +1,86 @@
+import StratumProtocol
+
+/// One pool in the ordered failover list.
+public struct PoolConfiguration: Sendable, Hashable {
+    public var url: String
+    /// Pin the server's leaf certificate: hex SHA-256 of its DER (colons and case ignored).
+    public var tlsFingerprintSHA256: String?
+    /// Accept any certificate (self-signed pools). Ignored when a fingerprint is set.
+    public var allowSelfSigned: Bool
+    /// Send `mining.extranonce.subscribe` and honour `mining.set_extranonce`.
+    public var extranonceSubscribe: Bool
+    /// Send `mining.suggest_difficulty` with this value after subscribing.
+    public var suggestDifficulty: Double?
+    /// Negotiate BIP 310 version rolling with `mining.configure`.
+    public var versionRolling: Bool
+    /// Follow `client.reconnect` to another host/port (otherwise only the same endpoint is used).
+    public var allowReconnectToOtherHost: Bool
+
+    public init(url: String, tlsFingerprintSHA256: String? = nil, allowSelfSigned: Bool = false,
+                extranonceSubscribe: Bool = false, suggestDifficulty: Double? = nil, versionRolling: Bool = true,
+                allowReconnectToOtherHost: Bool = false) {
+        self.url = url
+        self.tlsFingerprintSHA256 = tlsFingerprintSHA256
+        self.allowSelfSigned = allowSelfSigned
+        self.extranonceSubscribe = extranonceSubscribe
+        self.suggestDifficulty = suggestDifficulty
+        self.versionRolling = versionRolling
+        self.allowReconnectToOtherHost = allowReconnectToOtherHost
+    }
+}
+
+/// Everything the client needs. The password is never logged.
+public struct StratumClientConfiguration: Sendable {
+    /// Ordered failover list; the first is the primary.
+    public var pools: [PoolConfiguration]
+    /// The login sent in `mining.authorize` and as the worker in `mining.submit`.
+    public var user: String
+    public var password: String
+    /// Sent in `mining.subscribe` and as the answer to `client.get_version`.
+    public var userAgent: String
+    /// Our label for this worker (logs); the pool sees `user`.
+    public var workerName: String
+    public var connectTimeout: Duration
+    /// How long `mining.subscribe` and `mining.authorize` may take to be answered.
+    public var subscribeTimeout: Duration
+    /// Close when nothing at all arrived for this long.
+    public var idleTimeout: Duration
+    /// A submit not answered in this time is resolved as lost.
+    public var submitTimeout: Duration
+    public var backoff: ReconnectBackoff
+    /// Go back to the primary after a non-primary pool has been authorized this long.
+    public var primaryReturnAfter: Duration
+    /// A connection authorized at least this long counts as a success for backoff.
+    public var stableConnectionAfter: Duration
+    /// Longest line accepted from the pool.
+    public var maximumLineLength: Int
+    /// How often timeouts are checked.
+    public var tickInterval: Duration
+    /// The version-rolling mask we ask for in `mining.configure`.
+    public var versionRollingMask: UInt32
+
+    public init(pools: [PoolConfiguration], user: String, password: String = "x",
+                userAgent: String = "swiftminer/0.1", workerName: String = "default",
+                connectTimeout: Duration = .seconds(10), subscribeTimeout: Duration = .seconds(15),
+                idleTimeout: Duration = .seconds(300), submitTimeout: Duration = .seconds(30),
+                backoff: ReconnectBackoff = ReconnectBackoff(), primaryReturnAfter: Duration = .seconds(300),
+                stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
+                tickInterval: Duration = .milliseconds(500),
+                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask) {
+        self.pools = pools
+        self.user = user
+        self.password = password
+        self.userAgent = userAgent
+        self.workerName = workerName
+        self.connectTimeout = connectTimeout
+        self.subscribeTimeout = subscribeTimeout
+        self.idleTimeout = idleTimeout
+        self.submitTimeout = submitTimeout
+        self.backoff = backoff
+        self.primaryReturnAfter = primaryReturnAfter
+        self.stableConnectionAfter = stableConnectionAfter
+        self.maximumLineLength = maximumLineLength
+        self.tickInterval = tickInterval
+        self.versionRollingMask = versionRollingMask
+    }
+}

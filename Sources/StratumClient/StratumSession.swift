@@ -1,0 +1,414 @@
+import StratumProtocol
+
+/// The Stratum v1 conversation of one connection, as a pure state machine: it receives events
+/// (with the current time passed in) and returns the actions to perform. No sockets, no clock.
+///
+/// Flow: `connected` → `mining.configure` (when version rolling is on) + `mining.subscribe` →
+/// on the subscribe answer `mining.authorize`, `mining.extranonce.subscribe` (opt-in),
+/// `mining.suggest_difficulty` (opt-in) → mining. Every pending submit is resolved exactly once:
+/// by its answer, by the submit timeout, or as lost when the session closes.
+public struct StratumSession {
+    public typealias Instant = ContinuousClock.Instant
+
+    public enum Event {
+        case connected(now: Instant)
+        case lineReceived(JSONRPCMessage, now: Instant)
+        /// A line that is not a JSON-RPC message (still counts as traffic for the idle timeout).
+        case malformedLine(String, now: Instant)
+        case tick(now: Instant)
+        /// `token` identifies the caller waiting for the `.resolve` action.
+        case submit(ShareSubmission, token: UInt64, now: Instant)
+        /// The transport closed.
+        case closed(String)
+    }
+
+    public enum Action: Sendable, Hashable {
+        /// Write this line (a newline is appended by the transport). `method` is for logging:
+        /// the line itself may hold the password.
+        case send(String, method: String)
+        case emit(StratumClientEvent)
+        case close(SessionCloseReason)
+        /// Reconnect after `after`; host/port are set only when the pool may move us elsewhere.
+        case scheduleReconnect(after: Duration, host: String?, port: Int?)
+        /// The answer for the submit with this token.
+        case resolve(token: UInt64, ShareResult)
+    }
+
+    public enum Phase: Sendable, Hashable {
+        case idle, subscribing, authorizing, mining, closed
+    }
+
+    private enum RequestKind {
+        case configure, subscribe(withParams: Bool), authorize, extranonceSubscribe, suggestDifficulty
+        case submit(token: UInt64)
+
+        var method: String {
+            switch self {
+            case .configure: "mining.configure"
+            case .subscribe: "mining.subscribe"
+            case .authorize: "mining.authorize"
+            case .extranonceSubscribe: "mining.extranonce.subscribe"
+            case .suggestDifficulty: "mining.suggest_difficulty"
+            case .submit: "mining.submit"
+            }
+        }
+    }
+
+    private struct PendingRequest {
+        var kind: RequestKind
+        var deadline: Instant?
+    }
+
+    private struct JobContext {
+        var extranonce1: [UInt8]
+        var extranonce2Size: Int
+    }
+
+    /// Most state-changing notifications kept while waiting for the subscribe answer.
+    public static let maxQueuedNotifications = 64
+    /// Most job ids remembered as valid (since the last clean job).
+    public static let maxValidJobs = 64
+
+    public let configuration: StratumSessionConfiguration
+    public private(set) var phase: Phase = .idle
+    public private(set) var extranonce1: [UInt8]?
+    public private(set) var extranonce2Size = 0
+    public private(set) var subscriptionID: String?
+    /// Difficulty for the next job (1 until the pool sets one).
+    public private(set) var difficulty: Double = 1
+    /// The agreed version-rolling mask; nil when refused or not negotiated.
+    public private(set) var versionMask: UInt32?
+    public private(set) var authorizedAt: Instant?
+    public private(set) var closeReason: SessionCloseReason?
+    /// Responses whose id matches no request of ours.
+    public private(set) var unknownResponseCount = 0
+    /// Lines or params we could not accept.
+    public private(set) var protocolErrorCount = 0
+
+    private var nextID: Int64 = 1
+    private var pending: [Int64: PendingRequest] = [:]
+    private var subscribeRetried = false
+    private var queued: [ServerMessage] = []
+    private var lastReceived: Instant?
+    private var pendingExtranonce: JobContext?
+    private var lastPrevHash: [UInt8]?
+    private var validJobs: [String: JobContext] = [:]
+    private var validJobOrder: [String] = []
+
+    public init(configuration: StratumSessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The number of submits still waiting for an answer.
+    public var pendingSubmitCount: Int {
+        pending.values.count { if case .submit = $0.kind { true } else { false } }
+    }
+
+    public mutating func handle(_ event: Event) -> [Action] {
+        switch event {
+        case .connected(let now): return connected(now: now)
+        case .lineReceived(let message, let now):
+            guard phase != .closed else { return [] }
+            lastReceived = now
+            return received(message, now: now)
+        case .malformedLine(let why, let now):
+            guard phase != .closed else { return [] }
+            lastReceived = now
+            protocolErrorCount += 1
+            return [.emit(.protocolError(why))]
+        case .tick(let now): return tick(now: now)
+        case .submit(let share, let token, let now): return submit(share, token: token, now: now)
+        case .closed(let why):
+            guard phase != .closed else { return [] }
+            closeReason = .connectionLost(why)
+            phase = .closed
+            return resolveAllSubmits("connection closed: \(why)")
+        }
+    }
+
+    // MARK: - Connection start
+
+    private mutating func connected(now: Instant) -> [Action] {
+        guard phase == .idle else { return [] }
+        phase = .subscribing
+        lastReceived = now
+        var actions: [Action] = []
+        if configuration.pool.versionRolling {
+            actions.append(send(.configure(id: takeID(), versionRollingMask: configuration.versionRollingMask),
+                                kind: .configure, deadline: now + configuration.requestTimeout))
+        }
+        let request = ClientRequest.subscribe(id: takeID(), userAgent: configuration.userAgent,
+                                              sessionID: configuration.previousSubscriptionID)
+        actions.append(send(request, kind: .subscribe(withParams: true), deadline: now + configuration.requestTimeout))
+        return actions
+    }
+
+    // MARK: - Incoming
+
+    private mutating func received(_ message: JSONRPCMessage, now: Instant) -> [Action] {
+        switch message {
+        case .response(let response): return responded(response, now: now)
+        case .notification(let method, let params): return serverCall(id: nil, method: method, params: params, now: now)
+        case .request(let id, let method, let params): return serverCall(id: id, method: method, params: params, now: now)
+        }
+    }
+
+    private mutating func responded(_ response: JSONRPCResponse, now: Instant) -> [Action] {
+        guard let id = response.integerID, let request = pending.removeValue(forKey: id) else {
+            unknownResponseCount += 1
+            return []
+        }
+        switch request.kind {
+        case .configure:
+            return agreeVersionMask(ConfigureResult.versionRollingMask(response))
+        case .subscribe(let withParams):
+            return subscribeAnswered(response, withParams: withParams, now: now)
+        case .authorize:
+            if response.error.isNull, response.result.boolValue == true {
+                phase = .mining
+                authorizedAt = now
+                return [.emit(.authorized(worker: configuration.user))]
+            }
+            let reason = Self.errorText(response) ?? "refused"
+            return [.emit(.authorizationFailed(worker: configuration.user, reason: reason))]
+                + close(.authorizationFailed(reason))
+        case .extranonceSubscribe, .suggestDifficulty:
+            return []  // Optional extensions: a refusal changes nothing.
+        case .submit(let token):
+            return [.resolve(token: token, ShareResult(SubmitResult(response: response)))]
+        }
+    }
+
+    private mutating func agreeVersionMask(_ offered: UInt32?) -> [Action] {
+        let mask = offered.map { $0 & configuration.versionRollingMask }
+        versionMask = mask == 0 ? nil : mask
+        return [.emit(.versionRollingMask(versionMask))]
+    }
+
+    private mutating func subscribeAnswered(_ response: JSONRPCResponse, withParams: Bool, now: Instant) -> [Action] {
+        let result: SubscribeResult
+        do {
+            guard response.error.isNull else {
+                throw StratumProtocolError.invalidField("mining.subscribe", Self.errorText(response) ?? "error")
+            }
+            result = try SubscribeResult(result: response.result)
+        } catch {
+            if withParams && !subscribeRetried {
+                // Some pools refuse the user agent / session id: try once more with empty params.
+                subscribeRetried = true
+                return [send(.subscribe(id: takeID(), userAgent: nil), kind: .subscribe(withParams: false),
+                             deadline: now + configuration.requestTimeout)]
+            }
+            protocolErrorCount += 1
+            return [.emit(.protocolError("mining.subscribe: \(error)"))] + close(.subscribeFailed("\(error)"))
+        }
+        extranonce1 = result.extranonce1
+        extranonce2Size = result.extranonce2Size
+        subscriptionID = result.subscriptionID
+        phase = .authorizing
+        var actions: [Action] = []
+        // A configure the pool ignored: rolling is not negotiated.
+        if let id = pending.first(where: { if case .configure = $0.value.kind { true } else { false } })?.key {
+            pending[id] = nil
+            actions += agreeVersionMask(nil)
+        }
+        let resumed = withParams && configuration.previousSubscriptionID != nil
+            && configuration.previousExtranonce1 == result.extranonce1
+        actions.append(.emit(.subscribed(url: configuration.poolURL, extranonce1: result.extranonce1,
+                                         extranonce2Size: result.extranonce2Size, resumed: resumed)))
+        actions.append(send(.authorize(id: takeID(), user: configuration.user, password: configuration.password),
+                            kind: .authorize, deadline: now + configuration.requestTimeout))
+        if configuration.pool.extranonceSubscribe {
+            actions.append(send(.extranonceSubscribe(id: takeID()), kind: .extranonceSubscribe, deadline: nil))
+        }
+        if let suggested = configuration.pool.suggestDifficulty, suggested.isFinite, suggested > 0 {
+            actions.append(send(.suggestDifficulty(id: takeID(), difficulty: suggested), kind: .suggestDifficulty,
+                                deadline: nil))
+        }
+        let backlog = queued
+        queued = []
+        for message in backlog { actions += apply(message, now: now) }
+        return actions
+    }
+
+    private mutating func serverCall(id: JSONValue?, method: String, params: [JSONValue], now: Instant) -> [Action] {
+        let message: ServerMessage
+        do {
+            message = try ServerMessage(method: method, params: params)
+        } catch {
+            protocolErrorCount += 1
+            var actions: [Action] = [.emit(.protocolError("\(method): \(error)"))]
+            if let id { actions.append(.send(ClientReply.error(id: id, code: -32602, message: "Invalid params"), method: method)) }
+            return actions
+        }
+        switch message {
+        case .notify, .setDifficulty, .setExtranonce, .setVersionMask:
+            if extranonce1 == nil {
+                if queued.count >= Self.maxQueuedNotifications { queued.removeFirst() }
+                queued.append(message)
+                return []
+            }
+            return apply(message, now: now)
+        case .reconnect(let host, let port, let waitTime):
+            let mayMove = configuration.pool.allowReconnectToOtherHost
+            var actions: [Action] = []
+            if !mayMove && (host != nil || port != nil) {
+                actions.append(.emit(.poolMessage("client.reconnect to \(host ?? "same host"):\(port.map(String.init) ?? "same port") ignored; reconnecting to the configured pool")))
+            }
+            actions.append(.scheduleReconnect(after: .seconds(waitTime ?? 0), host: mayMove ? host : nil,
+                                              port: mayMove ? port : nil))
+            return actions + close(.reconnectRequested)
+        case .showMessage(let text):
+            var actions: [Action] = [.emit(.poolMessage(text))]
+            if let id { actions.append(.send(ClientReply.result(id: id, true), method: method)) }
+            return actions
+        case .getVersion:
+            guard let id else { return [] }
+            return [.send(ClientReply.version(id: id, userAgent: configuration.userAgent), method: method)]
+        case .ping:
+            guard let id else { return [] }
+            return [.send(ClientReply.pong(id: id), method: method)]
+        case .unknown(let name):
+            guard let id else { return [] }
+            return [.send(ClientReply.methodNotFound(id: id, method: name), method: name)]
+        }
+    }
+
+    /// Applies a state-changing notification (only once subscribed).
+    private mutating func apply(_ message: ServerMessage, now: Instant) -> [Action] {
+        switch message {
+        case .setDifficulty(let value):
+            difficulty = value
+            return [.emit(.difficulty(value))]
+        case .setExtranonce(let newExtranonce1, let size):
+            guard configuration.pool.extranonceSubscribe else {
+                protocolErrorCount += 1
+                return [.emit(.protocolError("mining.set_extranonce without mining.extranonce.subscribe; ignored"))]
+            }
+            pendingExtranonce = JobContext(extranonce1: newExtranonce1, extranonce2Size: size)
+            return []
+        case .setVersionMask(let mask):
+            guard configuration.pool.versionRolling else { return [] }
+            return agreeVersionMask(mask)
+        case .notify(let notify):
+            return job(notify)
+        default:
+            return []
+        }
+    }
+
+    private mutating func job(_ notify: MiningNotify) -> [Action] {
+        var context = JobContext(extranonce1: extranonce1 ?? [], extranonce2Size: extranonce2Size)
+        var extranonceChanged = false
+        if let next = pendingExtranonce {
+            pendingExtranonce = nil
+            extranonceChanged = next.extranonce1 != context.extranonce1 || next.extranonce2Size != context.extranonce2Size
+            context = next
+            extranonce1 = next.extranonce1
+            extranonce2Size = next.extranonce2Size
+        }
+        let isClean = notify.cleanJobs || lastPrevHash != notify.prevHash || extranonceChanged
+        lastPrevHash = notify.prevHash
+        if isClean {
+            validJobs.removeAll()
+            validJobOrder.removeAll()
+        }
+        if validJobs.updateValue(context, forKey: notify.jobID) == nil {
+            validJobOrder.append(notify.jobID)
+            if validJobOrder.count > Self.maxValidJobs { validJobs[validJobOrder.removeFirst()] = nil }
+        }
+        let assignment = JobAssignment(notify: notify, epoch: configuration.epoch, extranonce1: context.extranonce1,
+                                       extranonce2Size: context.extranonce2Size, difficulty: difficulty,
+                                       versionMask: versionMask, isClean: isClean, poolURL: configuration.poolURL)
+        return [.emit(.job(assignment))]
+    }
+
+    // MARK: - Submits
+
+    private mutating func submit(_ share: ShareSubmission, token: UInt64, now: Instant) -> [Action] {
+        func lost(_ why: String) -> [Action] { [.resolve(token: token, .lost(why))] }
+        guard phase != .closed else { return lost("not sent: connection closed") }
+        guard share.epoch == configuration.epoch else { return lost("not sent: share from an earlier session") }
+        guard phase == .mining else { return lost("not sent: not authorized") }
+        guard let context = validJobs[share.jobID] else {
+            return [.resolve(token: token, .rejected(.stale, message: "not sent: job \(share.jobID.prefix(64)) is no longer valid"))]
+        }
+        guard share.extranonce1 == context.extranonce1 else { return lost("not sent: extranonce1 of another session") }
+        guard share.extranonce2.count == context.extranonce2Size else {
+            return lost("not sent: extranonce2 is \(share.extranonce2.count) bytes, expected \(context.extranonce2Size)")
+        }
+        let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
+                                           extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
+                                           versionBits: versionMask == nil ? nil : share.versionBits)
+        return [send(request, kind: .submit(token: token), deadline: now + configuration.submitTimeout)]
+    }
+
+    private mutating func resolveAllSubmits(_ why: String) -> [Action] {
+        var actions: [Action] = []
+        for id in pending.keys.sorted() {
+            if case .submit(let token) = pending[id]!.kind { actions.append(.resolve(token: token, .lost(why))) }
+        }
+        pending.removeAll()
+        return actions
+    }
+
+    // MARK: - Time
+
+    private mutating func tick(now: Instant) -> [Action] {
+        guard phase != .closed, phase != .idle else { return [] }
+        var actions: [Action] = []
+        for id in pending.keys.sorted() {
+            guard let request = pending[id], let deadline = request.deadline, deadline <= now else { continue }
+            pending[id] = nil
+            switch request.kind {
+            case .submit(let token):
+                actions.append(.resolve(token: token, .lost("no answer to mining.submit in time")))
+            case .configure:
+                actions += agreeVersionMask(nil)
+            case .subscribe, .authorize:
+                return actions + close(.requestTimeout(method: request.kind.method))
+            case .extranonceSubscribe, .suggestDifficulty:
+                break
+            }
+        }
+        if let last = lastReceived, now - last >= configuration.idleTimeout {
+            return actions + close(.idleTimeout)
+        }
+        if let after = configuration.returnToPrimaryAfter, let since = authorizedAt, now - since >= after {
+            return actions + close(.returnToPrimary)
+        }
+        return actions
+    }
+
+    // MARK: - Helpers
+
+    private mutating func close(_ reason: SessionCloseReason) -> [Action] {
+        guard phase != .closed else { return [] }
+        closeReason = reason
+        phase = .closed
+        return resolveAllSubmits("connection closed: \(reason)") + [.close(reason)]
+    }
+
+    private mutating func takeID() -> Int64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private mutating func send(_ request: ClientRequest, kind: RequestKind, deadline: Instant?) -> Action {
+        pending[request.id] = PendingRequest(kind: kind, deadline: deadline)
+        return .send(request.line, method: request.method)
+    }
+
+    /// The pool's error text from any error shape, truncated.
+    static func errorText(_ response: JSONRPCResponse) -> String? {
+        let text: String?
+        switch response.error {
+        case .array(let items): text = items.count > 1 ? items[1].stringValue : items.first.map(\.serialized)
+        case .object(let object): text = object["message"]?.stringValue
+        case .string(let s): text = s
+        case .null: text = response.rejectReason
+        default: text = response.error.serialized
+        }
+        return text.map { String($0.prefix(SubmitResult.maxMessageLength)) }
+    }
+}

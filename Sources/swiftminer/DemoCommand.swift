@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import MinerDaemon
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start an embedded pool on 127.0.0.1 and mine against it (Ctrl-C to stop).")
+
+    @Option(help: "Stop after this many seconds (default: run until Ctrl-C).")
+    var seconds: Double?
+
+    @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "auto, swift, shani, avx2 or avx512.")
+    var kernel: String = "auto"
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
+        guard KernelChoice(argument: kernel) != nil else {
+            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        let summary: Demo.Summary
+        do {
+            summary = try await demo.run(logger: logger) { line in print(line) }
+        } catch {
+            logger.critical("demo failed: \(error)")
+            throw ExitCode.failure
+        }
+        let c = summary.minerCounters
+        print("demo finished: pool accepted \(summary.poolAccepted), rejected \(summary.poolRejected); "
+              + "miner counted accepted \(c.accepted), rejected \(c.rejected), stale \(c.stale), lost \(c.lost), pending \(c.pending)")
+        if summary.poolRejected > 0 && c.stale < UInt64(summary.poolRejected) { throw ExitCode.failure }
+    }
+}
