@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Configuration, coordinator, statistics, status file, share log, service wiring.
@@ -59,7 +60,9 @@ let package = Package(
             dependencies: [
                 "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "LocalPool",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
@@ -88,7 +91,14 @@ let package = Package(
         .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol"]),
         .testTarget(
             name: "MinerDaemonTests",
-            dependencies: ["MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "TestVectors"]),
+            dependencies: [
+                "MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "StratumProtocol", "TestVectors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
