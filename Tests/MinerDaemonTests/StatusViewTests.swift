@@ -1,0 +1,121 @@
+import Foundation
+import MinerDaemon
+import StratumProtocol
+import XCTest
+
+final class StatusViewTests: XCTestCase {
+    static func sampleStatus(updatedAt: Date, pid: Int = 4242) -> JSONValue {
+        [
+            "schema": 1, "version": "0.1.0", "pid": .integer(Int64(pid)), "updated_at": .string(Timestamp.iso8601(updatedAt)),
+            "status_interval_s": 5, "uptime_s": 3725, "kernel": "shani", "threads": 2,
+            "hashrate": ["10s": 2.0e7, "60s": 2.1e7, "15m": 2.05e7],
+            "warnings": [],
+            "workers": [[
+                "name": "rig1", "user": "addr.rig1",
+                "pool": ["url": "stratum+tcp://pool.example:3333", "state": "mining"],
+                "hashrate": ["10s": 2.0e7, "60s": 2.1e7, "15m": 2.05e7],
+                "shares": ["accepted": 12, "rejected": 1, "stale": 2, "lost": 0, "pending": 0],
+                "best_share_difficulty": 1234.5,
+                "last_share_at": .string(Timestamp.iso8601(updatedAt.addingTimeInterval(-42))),
+            ]],
+        ]
+    }
+
+    func testTableShowsEachWorkerCompactly() {
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let table = StatusView.table(Self.sampleStatus(updatedAt: now), now: now)
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].contains("up 1 h 02 min"), lines[0])
+        XCTAssertTrue(lines[0].contains("21.00 MH/s"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("WORKER"), lines[1])
+        let row = lines[2]
+        for expected in ["rig1", "stratum+tcp://pool.example:3333", "mining", "21.00 MH/s", "12/1/2/0", "1234", "42 s ago"] {
+            XCTAssertTrue(row.contains(expected), "\(expected) missing in \(row)")
+        }
+    }
+
+    func testStaleAndDeadDaemonsAreReported() {
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let alive: (Int) -> Bool = { _ in true }
+        XCTAssertEqual(StatusView.liveness(of: Self.sampleStatus(updatedAt: now), now: now, isProcessAlive: alive), .running)
+        XCTAssertEqual(StatusView.liveness(of: Self.sampleStatus(updatedAt: now.addingTimeInterval(-120)), now: now, isProcessAlive: alive),
+                       .stale(seconds: 120))
+        XCTAssertEqual(StatusView.liveness(of: Self.sampleStatus(updatedAt: now), now: now, isProcessAlive: { _ in false }),
+                       .notRunning(pid: 4242))
+        let table = StatusView.table(Self.sampleStatus(updatedAt: now), now: now, liveness: .notRunning(pid: 4242))
+        XCTAssertTrue(table.contains("(pid 4242) is not running"), table)
+        // Our own pid exists; an impossible one does not.
+        XCTAssertTrue(StatusView.processExists(Int(ProcessInfo.processInfo.processIdentifier)))
+        XCTAssertFalse(StatusView.processExists(Int(Int32.max) - 7))
+    }
+
+    func testStatusCommandWithoutAFileSaysSo() throws {
+        let result = try SwiftMinerBinary.run(["status", "--status-file", "/nonexistent/status.json"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("no status file at /nonexistent/status.json"), result.stderr)
+    }
+
+    func testStatusCommandPrintsTheTableAndTheJSON() throws {
+        let directory = try temporaryDirectory()
+        let path = directory + "/status.json"
+        let status = Self.sampleStatus(updatedAt: Date(), pid: Int(ProcessInfo.processInfo.processIdentifier))
+        try AtomicFileWriter.write(Array(status.serialized.utf8), to: path)
+        let table = try SwiftMinerBinary.run(["status", "--status-file", path])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("12/1/2/0"), table.stdout)
+        let json = try SwiftMinerBinary.run(["status", "--status-file", path, "--json"])
+        XCTAssertEqual(try JSONValue.parse(Array(json.stdout.utf8)).serialized, status.serialized)
+        // A status written by a process that is gone: exit 3 with a warning.
+        try AtomicFileWriter.write(Array(Self.sampleStatus(updatedAt: Date(), pid: Int(Int32.max) - 7).serialized.utf8), to: path)
+        let dead = try SwiftMinerBinary.run(["status", "--status-file", path])
+        XCTAssertEqual(dead.status, 3)
+        XCTAssertTrue(dead.stdout.contains("is not running"), dead.stdout)
+    }
+
+    func testShareLinesAreFormattedForHumans() {
+        let line = #"{"extranonce2":"01000000","job_id":"7","latency_ms":2.5,"nonce":"03e5aa42","ntime":"6b0bcf80","pool":"stratum+tcp://127.0.0.1:1","reason":"Low difficulty share","result":"rejected","share_difficulty":0.5,"target_difficulty":1,"time":"2026-11-29T07:08:55.110Z","version_bits":null,"worker":"rig1"}"#
+        XCTAssertEqual(StatusView.formatShareLine(line),
+                       "2026-11-29 07:08:55  rig1  REJECTED  diff 0.5/1  job 7 nonce 03e5aa42  2.5 ms  (Low difficulty share)")
+        XCTAssertNil(StatusView.formatShareLine("not json"))
+    }
+
+    func testFollowerSeesAppendsRotationAndTruncation() throws {
+        let directory = try temporaryDirectory()
+        let path = directory + "/shares.jsonl"
+        try "old1\nold2\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let follower = ShareLogFollower(path: path, backlog: 1)
+        XCTAssertEqual(follower.backlogLines, ["old2"])
+        XCTAssertEqual(follower.poll(), [])
+        let log = ShareLog(path: path)
+        log.append("new1")
+        log.append("new2")
+        XCTAssertEqual(follower.poll(), ["new1", "new2"])
+        // logrotate: moved away, a new file appears.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        log.reopen()
+        log.append("after-rotation")
+        XCTAssertEqual(follower.poll(), ["after-rotation"])
+        // A partial line waits for its newline.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("half".utf8))
+        XCTAssertEqual(follower.poll(), [])
+        handle.write(Data("-done\n".utf8))
+        XCTAssertEqual(follower.poll(), ["half-done"])
+    }
+
+    func testShareRateCheck() {
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 5, observed: 0), .tooEarly)
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 100, observed: 95), .consistent)
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 100, observed: 120), .consistent)
+        // Half the shares dropped: far beyond chance.
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 100, observed: 50), .tooFew(50, 100))
+        XCTAssertNotNil(ShareRateCheck.evaluate(expected: 100, observed: 50).warning)
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 20, observed: 0), .tooFew(0, 20))
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 100, observed: 200), .tooMany(200, 100))
+        // Large means stay numerically sound.
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 1e6, observed: 999_000), .consistent)
+        XCTAssertEqual(ShareRateCheck.evaluate(expected: 1e6, observed: 990_000), .tooFew(990_000, 1e6))
+        XCTAssertEqual(ShareRateCheck.expectedShares(hashes: 4_294_967_296 * 10, difficulty: 2), 5)
+    }
+}
