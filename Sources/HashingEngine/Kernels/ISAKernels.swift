@@ -1,57 +1,70 @@
 import CSHA256Kernels
 import MiningCore
 
+// The ISA-specific kernels: thin wrappers around the C functions in CSHA256Kernels. Each C kernel
+// is compiled for its instruction set only (per-function target attributes), so calling it on a
+// CPU without that instruction set dies with SIGILL. Get them from `KernelSelection.make(_:)`,
+// which checks the CPU first; the initializers check it too and stop with a clear message.
+
 extension KernelWork {
-    /// The C kernels' view of the work.
+    /// The C kernels' view of the work (the same words, as C arrays).
     var cWork: sm_work {
-        var work = sm_work()
-        withUnsafeMutableBytes(of: &work.midstate) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
-            for i in 0..<8 { words[i] = midstate[i] }
-        }
-        withUnsafeMutableBytes(of: &work.tail) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
-            for i in 0..<3 { words[i] = tail[i] }
-        }
-        withUnsafeMutableBytes(of: &work.target) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
-            for i in 0..<8 { words[i] = target[i] }
-        }
-        return work
+        let m = midstate, t = target
+        return sm_work(
+            midstate: (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]),
+            tail: (tail[0], tail[1], tail[2]),
+            target: (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]))
     }
 }
 
-/// Calls one C kernel with the work and the caller's buffer.
+/// The signature every C kernel shares.
+typealias CScanFunction = (UnsafePointer<sm_work>?, UInt32, UInt32, UnsafeMutablePointer<UInt32>?, Int) -> Int
+
+/// Calls one C kernel with the work and the caller's buffer (the C side writes at most
+/// `found.count` nonces and returns the total number of matches).
 @inline(__always)
-private func scanWithC(
-    _ function: (UnsafePointer<sm_work>?, UInt32, UInt32, UnsafeMutablePointer<UInt32>?, Int) -> Int,
-    _ work: KernelWork, _ firstNonce: UInt32, _ count: UInt32, _ found: UnsafeMutableBufferPointer<UInt32>
+func scanWithC(
+    _ function: CScanFunction, _ work: KernelWork, _ firstNonce: UInt32, _ count: UInt32,
+    _ found: UnsafeMutableBufferPointer<UInt32>
 ) -> Int {
     var cWork = work.cWork
     return function(&cWork, firstNonce, count, found.baseAddress, found.count)
 }
 
-/// SHA-NI: the CPU's SHA-256 instructions, several nonces interleaved.
+@inline(__always)
+private func requireSupport(_ kind: KernelKind) {
+    precondition(CPUFeatures.current.supports(kind), KernelSelection.UnsupportedKernel(kind: kind).description)
+}
+
+/// SHA-NI: the CPU's SHA-256 instructions (sha256rnds2 / msg1 / msg2), four nonces interleaved.
+/// About 28–29 MH/s per thread on AMD EPYC (Zen 3).
 public struct SHANIKernel: NonceScanningKernel {
-    public init() {}
+    /// Stops the process when the CPU lacks SHA-NI (use `KernelSelection.make(.shani)` to get an
+    /// error instead).
+    public init() { requireSupport(.shani) }
     public var kind: KernelKind { .shani }
     public func scan(_ work: KernelWork, firstNonce: UInt32, count: UInt32, found: UnsafeMutableBufferPointer<UInt32>) -> Int {
         scanWithC(sm_scan_shani, work, firstNonce, count, found)
     }
 }
 
-/// AVX2: eight nonces per 256-bit vector.
+/// AVX2: eight nonces per 256-bit vector. About 12–13 MH/s per thread on AMD EPYC (Zen 3).
 public struct AVX2Kernel: NonceScanningKernel {
-    public init() {}
+    /// Stops the process when the CPU lacks AVX2 (use `KernelSelection.make(.avx2)` to get an
+    /// error instead).
+    public init() { requireSupport(.avx2) }
     public var kind: KernelKind { .avx2 }
     public func scan(_ work: KernelWork, firstNonce: UInt32, count: UInt32, found: UnsafeMutableBufferPointer<UInt32>) -> Int {
         scanWithC(sm_scan_avx2, work, firstNonce, count, found)
     }
 }
 
-/// AVX-512: sixteen nonces per 512-bit vector.
+/// AVX-512 (F + VL): sixteen nonces per 512-bit vector, with vprord rotations and vpternlogd for
+/// Ch, Maj and three-way xors.
 public struct AVX512Kernel: NonceScanningKernel {
-    public init() {}
+    /// Stops the process when the CPU lacks AVX-512 F + VL (use `KernelSelection.make(.avx512)`
+    /// to get an error instead).
+    public init() { requireSupport(.avx512) }
     public var kind: KernelKind { .avx512 }
     public func scan(_ work: KernelWork, firstNonce: UInt32, count: UInt32, found: UnsafeMutableBufferPointer<UInt32>) -> Int {
         scanWithC(sm_scan_avx512, work, firstNonce, count, found)

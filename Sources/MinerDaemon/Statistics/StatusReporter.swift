@@ -92,6 +92,11 @@ public actor StatusReporter {
         }
     }
 
+    /// Closes the share log so the next line opens it anew (SIGHUP, after logrotate moved it).
+    public func reopenShareLog() {
+        shareLog?.reopen()
+    }
+
     /// The last write, at shutdown: everything recorded so far.
     public func writeFinalStatus() async {
         while shareLog?.pendingLines ?? 0 > 0, shareLog?.flush() != nil { break }
