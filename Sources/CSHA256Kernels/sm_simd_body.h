@@ -15,12 +15,16 @@
 //
 // Every function here carries the target attribute (helpers are always_inline), so nothing in
 // this file is compiled for an ISA the caller did not ask for.
+//
+// Per vector of nonces: block 2 runs rounds 4..63 from the per-call state after round 3 (round 3
+// adds W3 linearly), with the schedule words W16..W31 reduced to their nonce-dependent parts; the
+// second hash starts after round 0 (which adds W0 linearly) with W8..W15 folded in as constants,
+// and stops after round 60, when E + IV[7] is final digest word 7. Lanes whose byte-swapped word 7
+// exceeds the target's top limb are rejected there; the rest are verified in scalar code.
 #include "sm_internal.h"
 
 #define SM_FN static inline __attribute__((always_inline, target(SM_TARGET)))
-#ifndef SM_UNROLL
 #define SM_UNROLL _Pragma("clang loop unroll(full)")
-#endif
 
 #define V_BSIG0(x) V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
 #define V_BSIG1(x) V_XOR3(V_ROR(x, 6), V_ROR(x, 11), V_ROR(x, 25))

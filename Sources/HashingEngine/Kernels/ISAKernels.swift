@@ -37,7 +37,7 @@ private func requireSupport(_ kind: KernelKind) {
 }
 
 /// SHA-NI: the CPU's SHA-256 instructions (sha256rnds2 / msg1 / msg2), four nonces interleaved.
-/// About 28–29 MH/s per thread on AMD EPYC (Zen 3).
+/// About 27–29 MH/s per thread on AMD EPYC (Zen 3).
 public struct SHANIKernel: NonceScanningKernel {
     /// Stops the process when the CPU lacks SHA-NI (use `KernelSelection.make(.shani)` to get an
     /// error instead).
@@ -48,7 +48,7 @@ public struct SHANIKernel: NonceScanningKernel {
     }
 }
 
-/// AVX2: eight nonces per 256-bit vector. About 12–13 MH/s per thread on AMD EPYC (Zen 3).
+/// AVX2: eight nonces per 256-bit vector. About 11–13 MH/s per thread on AMD EPYC (Zen 3).
 public struct AVX2Kernel: NonceScanningKernel {
     /// Stops the process when the CPU lacks AVX2 (use `KernelSelection.make(.avx2)` to get an
     /// error instead).
