@@ -3,6 +3,7 @@ import Logging
 import MiningCore
 import NIOCore
 import NIOPosix
+import NIOSSL
 import StratumProtocol
 import Synchronization
 
@@ -57,12 +58,22 @@ public final class LocalPool: Sendable {
             _ = state.core.makeJob(clean: true, now: Self.now())
         }
         let maximumLineLength = configuration.maximumLineLength
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try configuration.tls.map(Self.makeSSLContext)
+        } catch {
+            state.withLock { $0.started = false }
+            throw error
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(PoolLineDecoder(maximumLineLength: maximumLineLength)))
                     try channel.pipeline.syncOperations.addHandler(SessionHandler(pool: self))
@@ -89,6 +100,15 @@ public final class LocalPool: Sendable {
         }
         logger.info("local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
         return port
+    }
+
+    private static func makeSSLContext(_ tls: LocalPoolTLS) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificateChainPEM.utf8))
+        guard !chain.isEmpty else { throw LocalPoolError.invalidConfiguration("no certificate in the TLS certificate chain") }
+        let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try NIOSSLContext(configuration: configuration)
     }
 
     /// Closes the listening socket and every session, and finishes `events`.
@@ -172,6 +192,13 @@ public final class LocalPool: Sendable {
     public func sendReconnect(host: String? = nil, port: Int? = nil, waitSeconds: Int? = nil,
                               session: LocalPoolSessionID? = nil) {
         update { $0.reconnect(session: session, host: host, port: port, waitSeconds: waitSeconds) }
+    }
+
+    /// While on, every `mining.submit` is dropped without an answer and without being judged, as
+    /// if it was lost on the way (counted in `stats.ignoredSubmits`): the miner's submits stay
+    /// pending. For tests of what a miner does with unanswered shares.
+    public func ignoreSubmits(_ ignore: Bool) {
+        state.withLock { $0.core.ignoringSubmits = ignore }
     }
 
     /// Closes every client connection (the listener stays open; subscriptions stay resumable).

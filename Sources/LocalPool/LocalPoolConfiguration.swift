@@ -1,3 +1,4 @@
+import Foundation
 import MiningCore
 
 /// Settings of a `LocalPool`. Every field has a default, so `LocalPoolConfiguration()` is a
@@ -36,6 +37,8 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
     public var maximumInvalidLines: Int
     /// `mining.suggest_difficulty` changes the session's difficulty (for jobs sent after it).
     public var honorSuggestedDifficulty: Bool
+    /// Serve Stratum over TLS with this certificate and key (nil: plain TCP).
+    public var tls: LocalPoolTLS?
 
     public init(host: String = "127.0.0.1", port: Int = 0, initialDifficulty: Double = 1,
                 extranonce1Size: Int = 4, extranonce2Size: Int = 4,
@@ -43,7 +46,7 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
                 ntimeTolerance: UInt32 = 7200, authorizedUsers: Set<String>? = nil,
                 requireAuthorization: Bool = true, maximumLineLength: Int = 16 * 1024, retainedJobs: Int = 16,
                 nbits: UInt32 = 0x207f_ffff, blockVersion: UInt32 = 0x2000_0000, maximumInvalidLines: Int = 16,
-                honorSuggestedDifficulty: Bool = true) {
+                honorSuggestedDifficulty: Bool = true, tls: LocalPoolTLS? = nil) {
         self.host = host
         self.port = port
         self.initialDifficulty = initialDifficulty
@@ -60,6 +63,7 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
         self.blockVersion = blockVersion
         self.maximumInvalidLines = maximumInvalidLines
         self.honorSuggestedDifficulty = honorSuggestedDifficulty
+        self.tls = tls
     }
 
     /// Checks the values a pool cannot run with.
@@ -79,6 +83,29 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
         }
         guard maximumLineLength >= 256 else { throw .invalidConfiguration("maximum line length below 256") }
         guard retainedJobs >= 1 else { throw .invalidConfiguration("retained jobs below 1") }
+    }
+}
+
+/// The server certificate of a TLS `LocalPool` (`stratum+ssl://`), as PEM text.
+public struct LocalPoolTLS: Sendable, Hashable {
+    /// The leaf certificate first, then any intermediates.
+    public var certificateChainPEM: String
+    public var privateKeyPEM: String
+
+    public init(certificateChainPEM: String, privateKeyPEM: String) {
+        self.certificateChainPEM = certificateChainPEM
+        self.privateKeyPEM = privateKeyPEM
+    }
+
+    /// Reads both PEM files.
+    public init(certificateChainFile: String, privateKeyFile: String) throws {
+        func read(_ path: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw LocalPoolError.invalidConfiguration("cannot read \(path)")
+            }
+            return text
+        }
+        self.init(certificateChainPEM: try read(certificateChainFile), privateKeyPEM: try read(privateKeyFile))
     }
 }
 

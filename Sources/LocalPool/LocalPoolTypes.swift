@@ -110,6 +110,8 @@ public struct LocalPoolStats: Sendable, Hashable {
     public var acceptedShares: [LocalPoolShare]
     public var currentJobID: String?
     public var jobsCreated: Int
+    /// `mining.submit` lines dropped unanswered while `LocalPool.ignoreSubmits(true)` was on.
+    public var ignoredSubmits: Int
 
     public init() {
         accepted = 0
@@ -119,6 +121,7 @@ public struct LocalPoolStats: Sendable, Hashable {
         acceptedShares = []
         currentJobID = nil
         jobsCreated = 0
+        ignoredSubmits = 0
     }
 }
 

@@ -78,6 +78,12 @@ struct PoolCore {
     private var subscriptionOrder: [String] = []
     private var extranonceCounter: UInt64
     private var totals = LocalPoolStats()
+    /// Jobs of closed sessions by subscription id: a session that resumes the subscription (same
+    /// extranonce1) may still submit shares for them.
+    private var resumableJobs: [String: (extranonce1: [UInt8], jobs: [String: SentJob], jobOrder: [String])] = [:]
+    private var resumableOrder: [String] = []
+    /// While true, `mining.submit` lines are dropped unanswered and unjudged (as if lost on the way).
+    var ignoringSubmits = false
     private var rng = SystemRandomNumberGenerator()
 
     init(configuration: LocalPoolConfiguration) {
@@ -100,6 +106,12 @@ struct PoolCore {
     mutating func closeSession(_ id: LocalPoolSessionID) -> [PoolEffect] {
         guard var session = sessions[id], session.open else { return [] }
         session.open = false
+        if let subscriptionID = session.subscriptionID, let extranonce1 = session.extranonce1, !session.jobs.isEmpty {
+            if resumableJobs.updateValue((extranonce1, session.jobs, session.jobOrder), forKey: subscriptionID) == nil {
+                resumableOrder.append(subscriptionID)
+                if resumableOrder.count > Self.maximumClosedSessions { resumableJobs[resumableOrder.removeFirst()] = nil }
+            }
+        }
         session.jobs = [:]
         session.jobOrder = []
         sessions[id] = session
@@ -146,7 +158,12 @@ struct PoolCore {
             sessions[id]?.extranonceSubscribed = true
             return [.send(id, Self.result(requestID, true))]
         case "mining.suggest_difficulty": return suggestDifficulty(session: id, requestID: requestID, params: params, now: now)
-        case "mining.submit": return submit(session: id, requestID: requestID, params: params, now: now)
+        case "mining.submit":
+            if ignoringSubmits {
+                totals.ignoredSubmits += 1
+                return []
+            }
+            return submit(session: id, requestID: requestID, params: params, now: now)
         case "mining.ping": return [.send(id, Self.result(requestID, "pong"))]
         default:
             let shown = String(method.prefix(64))
@@ -175,6 +192,15 @@ struct PoolCore {
                 session.subscriptionID = previous
                 session.extranonce1 = extranonce1
                 resumed = true
+                // The resumed session may still submit for the jobs its predecessor was sent.
+                if let stash = resumableJobs.removeValue(forKey: previous), stash.extranonce1 == extranonce1 {
+                    resumableOrder.removeAll { $0 == previous }
+                    let size = session.extranonce2Size
+                    session.jobOrder = stash.jobOrder.filter {
+                        stash.jobs[$0].map { $0.extranonce1 == extranonce1 && $0.extranonce2Size == size } ?? false
+                    }
+                    session.jobs = stash.jobs.filter { session.jobOrder.contains($0.key) }
+                }
             } else {
                 let extranonce1 = allocateExtranonce1(size: configuration.extranonce1Size)
                 let subscriptionID = Hex.encode((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
@@ -421,8 +447,17 @@ struct PoolCore {
         let extranonce1 = session.extranonce1 ?? []
         var notify = template.notify(extranonce1Size: extranonce1.count, extranonce2Size: session.extranonce2Size)
         notify.cleanJobs = clean
-        session.jobs[template.jobID] = SentJob(template: template, notify: notify, extranonce1: extranonce1,
-                                               extranonce2Size: session.extranonce2Size, difficulty: session.difficulty)
+        var sent = SentJob(template: template, notify: notify, extranonce1: extranonce1,
+                           extranonce2Size: session.extranonce2Size, difficulty: session.difficulty)
+        if let earlier = session.jobs[template.jobID] {
+            // The same job again (a resumed session gets the current job anew): a share accepted
+            // for it before is still a duplicate.
+            if earlier.extranonce1 == extranonce1 && earlier.extranonce2Size == sent.extranonce2Size {
+                sent.accepted = earlier.accepted
+            }
+            session.jobOrder.removeAll { $0 == template.jobID }
+        }
+        session.jobs[template.jobID] = sent
         session.jobOrder.append(template.jobID)
         while session.jobOrder.count > configuration.retainedJobs {
             session.jobs[session.jobOrder.removeFirst()] = nil

@@ -19,6 +19,15 @@ public enum SessionCloseReason: Sendable, Hashable, CustomStringConvertible {
     /// We were asked to stop.
     case shutdown
 
+    /// Whether shares still unanswered when the session ends this way may be sent again on the
+    /// next session (if it resumes): not when we chose to leave the pool or it refused us.
+    public var allowsResubmission: Bool {
+        switch self {
+        case .connectionLost, .requestTimeout, .idleTimeout, .reconnectRequested, .protocolViolation: true
+        case .subscribeFailed, .authorizationFailed, .returnToPrimary, .shutdown: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .connectionLost(let why): "connection lost: \(why)"
@@ -53,12 +62,17 @@ public struct StratumSessionConfiguration: Sendable {
     /// Set on a non-primary pool: close with `.returnToPrimary` after being authorized this long.
     public var returnToPrimaryAfter: Duration?
     public var versionRollingMask: UInt32
+    /// When the connection ends with shares still unanswered (and the reason allows it), hand
+    /// them back with `.carry` instead of resolving them lost, and take `.resubmit` shares to send
+    /// again once this session is resumed and authorized.
+    public var carryPendingShares: Bool
 
     public init(pool: PoolConfiguration, poolURL: String? = nil, user: String, password: String, userAgent: String,
                 epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
                 requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
                 submitTimeout: Duration = .seconds(30), returnToPrimaryAfter: Duration? = nil,
-                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask) {
+                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false) {
+        self.carryPendingShares = carryPendingShares
         self.pool = pool
         self.poolURL = poolURL ?? pool.url
         self.user = user
@@ -72,5 +86,22 @@ public struct StratumSessionConfiguration: Sendable {
         self.submitTimeout = submitTimeout
         self.returnToPrimaryAfter = returnToPrimaryAfter
         self.versionRollingMask = versionRollingMask
+    }
+}
+
+/// A submitted share whose connection ended before the pool answered it. The client keeps it for
+/// the next session of the same pool: sent again there if that session resumes the subscription
+/// (same extranonce1), resolved lost otherwise, or when `deadline` passes first.
+public struct CarriedShare: Sendable, Hashable {
+    /// The waiter's token: the share is resolved exactly once, whichever session answers.
+    public let token: UInt64
+    public let share: ShareSubmission
+    /// Given up (lost) after this; nil until the client first carries it.
+    public var deadline: ContinuousClock.Instant?
+
+    public init(token: UInt64, share: ShareSubmission, deadline: ContinuousClock.Instant? = nil) {
+        self.token = token
+        self.share = share
+        self.deadline = deadline
     }
 }

@@ -101,7 +101,12 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             bound.value.tick()
         }
+        let carried = client.attach(self, eventLoop: context.eventLoop)
         perform(session.handle(.connected(now: .now)))
+        if !carried.isEmpty {
+            logger.info("\(carried.count) unanswered share(s) from the previous connection: resubmitting if the session resumes")
+            perform(session.handle(.resubmit(carried, now: .now)))
+        }
     }
 
     private func tick() {
@@ -153,6 +158,8 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
                 reconnectRequest = (after, host, port)
             case .resolve(let token, let result):
                 client.resolve(token: token, result)
+            case .carry(let share):
+                client.carry(share)
             }
         }
     }

@@ -17,6 +17,7 @@ public final class StratumClient: Sendable {
     private let state = NIOLockedValueBox(SharedState())
 
     private struct Connection: Sendable {
+        let id: ObjectIdentifier
         let eventLoop: any EventLoop
         let handler: NIOLoopBound<StratumChannelHandler>
     }
@@ -27,6 +28,11 @@ public final class StratumClient: Sendable {
         var nextToken: UInt64 = 1
         var epoch: UInt64 = 0
         var isStopped = false
+        /// Unanswered shares of an ended connection, for the next session of the same pool.
+        var carried: [CarriedShare] = []
+        /// Whether a share submitted between connections may be carried (the last connection
+        /// ended in a way that allows resubmission, and we stay on its pool).
+        var carryAllowed = false
     }
 
     public init(configuration: StratumClientConfiguration, logger: Logger,
@@ -42,15 +48,24 @@ public final class StratumClient: Sendable {
     public var events: AsyncStream<StratumClientEvent> { eventStream }
 
     /// Sends the share and waits for the pool's verdict (or `.lost` on timeout/close). A share whose
-    /// epoch or extranonce1 is not the current session's is `.lost` and never sent.
+    /// epoch or extranonce1 is not the current session's is `.lost` and never sent — except that,
+    /// with `resubmitPendingOnResume`, a share still unanswered (or found) when its connection
+    /// ended is sent again on the next connection if the pool resumes that session.
     public func submit(_ share: ShareSubmission) async -> ShareResult {
         await withCheckedContinuation { (continuation: CheckedContinuation<ShareResult, Never>) in
-            let (token, connection, isStopped) = state.withLockedValue { state in
+            let submitTimeout = configuration.submitTimeout
+            let (token, connection, isStopped, carried) = state.withLockedValue { state in
                 let token = state.nextToken
                 state.nextToken += 1
                 state.waiters[token] = continuation
-                return (token, state.connection, state.isStopped)
+                // Between connections: keep it for the next session (sent there if it resumes).
+                let carry = !state.isStopped && state.connection == nil && state.carryAllowed
+                if carry {
+                    state.carried.append(CarriedShare(token: token, share: share, deadline: .now + submitTimeout))
+                }
+                return (token, state.connection, state.isStopped, carry)
             }
+            if carried { return }
             guard !isStopped, let connection else {
                 resolve(token: token, .lost("not sent: not connected"))
                 return
@@ -82,6 +97,14 @@ public final class StratumClient: Sendable {
                                                     resume: resume[index] ?? (nil, nil))
                 end = outcome.end
                 if outcome.extranonce1 != nil { resume[index] = (outcome.subscriptionID, outcome.extranonce1) }
+                switch end {
+                case .closed, .reconnectRequested:
+                    break  // carried shares wait for the next connection (connectAndServe allowed carrying)
+                case .authorizationFailed, .returnToPrimary:
+                    dropCarried("not resubmitted: \(outcome.reason)")
+                case .connectFailed:
+                    break  // carried shares wait for the next connection (until their deadline)
+                }
                 if case .connectFailed = end {} else { emit(.disconnected(url: endpoint.url, reason: outcome.reason)) }
                 if case .closed(let authorizedFor?) = end, authorizedFor >= configuration.stableConnectionAfter { attempt = 0 }
             } else {
@@ -93,7 +116,10 @@ public final class StratumClient: Sendable {
                                          stableAfter: configuration.stableConnectionAfter,
                                          random: Double.random(in: 0..<1))
             override = (decision.host, decision.port)
-            if decision.poolIndex != index { attempt = 0 }
+            if decision.poolIndex != index {
+                attempt = 0
+                dropCarried("not resubmitted: moving to another pool")
+            }
             logger.info("reconnecting", metadata: ["pool": "\(configuration.pools[decision.poolIndex].url)",
                                                    "delay": "\(decision.delay)"])
             do {
@@ -118,7 +144,8 @@ public final class StratumClient: Sendable {
             previousExtranonce1: resume.extranonce1, requestTimeout: configuration.subscribeTimeout,
             idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
             returnToPrimaryAfter: index == 0 ? nil : configuration.primaryReturnAfter,
-            versionRollingMask: configuration.versionRollingMask)
+            versionRollingMask: configuration.versionRollingMask,
+            carryPendingShares: configuration.resubmitPendingOnResume)
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"
@@ -165,12 +192,11 @@ public final class StratumClient: Sendable {
                     }
                 }
             let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
-            let outcomeFuture = try await channel.eventLoop.submit { [self] in
+            // The handler made itself the current connection when the channel became active
+            // (`attach`), taking the shares carried from the previous connection at the same time.
+            let (outcomeFuture, handlerID) = try await channel.eventLoop.submit {
                 let handler = try channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self)
-                let connection = Connection(eventLoop: channel.eventLoop,
-                                            handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-                state.withLockedValue { $0.connection = connection }
-                return handler.outcome
+                return (handler.outcome, ObjectIdentifier(handler))
             }.get()
             let outcome = await withTaskCancellationHandler {
                 (try? await outcomeFuture.get()) ?? ConnectionOutcome(end: .closed(authorizedFor: nil), reason: "closed")
@@ -180,8 +206,15 @@ public final class StratumClient: Sendable {
                     channel.close(promise: nil)
                 }
             }
+            let resubmit = configuration.resubmitPendingOnResume
             state.withLockedValue { state in
-                if state.connection?.eventLoop === channel.eventLoop { state.connection = nil }
+                if state.connection?.id == handlerID { state.connection = nil }
+                // Shares found from now until the next connection are kept for it when allowed.
+                switch outcome.end {
+                case .closed, .reconnectRequested: state.carryAllowed = resubmit
+                case .authorizationFailed, .returnToPrimary: state.carryAllowed = false
+                case .connectFailed: break
+                }
             }
             return outcome
         } catch {
@@ -212,9 +245,57 @@ public final class StratumClient: Sendable {
         waiter?.resume(returning: result)
     }
 
+    /// A share left unanswered by a connection that ended: kept for the next session of this pool
+    /// until its deadline (the submit timeout from when it was first carried).
+    func carry(_ share: CarriedShare) {
+        let kept = state.withLockedValue { state -> Bool in
+            guard !state.isStopped, configuration.resubmitPendingOnResume else { return false }
+            var share = share
+            if share.deadline == nil { share.deadline = .now + configuration.submitTimeout }
+            state.carried.append(share)
+            return true
+        }
+        if !kept { resolve(token: share.token, .lost("connection closed")) }
+    }
+
+    /// Called by a channel handler on its event loop when its channel becomes active: from now on
+    /// submits go to it. Returns the carried shares still within their deadline, for its session
+    /// (which sends them again if it is resumed, or resolves them lost); expired ones are resolved
+    /// lost here. One lock for both, so no share is carried after the session took the others.
+    func attach(_ handler: StratumChannelHandler, eventLoop: any EventLoop) -> [CarriedShare] {
+        let now = ContinuousClock.now
+        let connection = Connection(id: ObjectIdentifier(handler), eventLoop: eventLoop,
+                                    handler: NIOLoopBound(handler, eventLoop: eventLoop))
+        let all = state.withLockedValue { state in
+            state.connection = connection
+            defer { state.carried = [] }
+            return state.carried
+        }
+        var live: [CarriedShare] = []
+        for share in all {
+            if let deadline = share.deadline, deadline <= now {
+                resolve(token: share.token, .lost("no answer to mining.submit in time (connection lost, not resumed in time)"))
+            } else {
+                live.append(share)
+            }
+        }
+        return live
+    }
+
+    private func dropCarried(_ why: String) {
+        let dropped = state.withLockedValue { state in
+            state.carryAllowed = false
+            defer { state.carried = [] }
+            return state.carried
+        }
+        for share in dropped { resolve(token: share.token, .lost(why)) }
+    }
+
     private func stop() {
         let waiters = state.withLockedValue { state in
             state.isStopped = true
+            state.carried = []
+            state.carryAllowed = false
             state.connection = nil
             let waiters = state.waiters
             state.waiters = [:]

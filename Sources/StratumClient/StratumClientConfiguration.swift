@@ -58,6 +58,9 @@ public struct StratumClientConfiguration: Sendable {
     public var tickInterval: Duration
     /// The version-rolling mask we ask for in `mining.configure`.
     public var versionRollingMask: UInt32
+    /// Shares still unanswered when a connection is lost are sent again on the next connection
+    /// to the same pool if it resumes the session (same extranonce1); otherwise they are lost.
+    public var resubmitPendingOnResume: Bool
 
     public init(pools: [PoolConfiguration], user: String, password: String = "x",
                 userAgent: String = "swiftminer/0.1", workerName: String = "default",
@@ -66,7 +69,9 @@ public struct StratumClientConfiguration: Sendable {
                 backoff: ReconnectBackoff = ReconnectBackoff(), primaryReturnAfter: Duration = .seconds(300),
                 stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 tickInterval: Duration = .milliseconds(500),
-                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask) {
+                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
+                resubmitPendingOnResume: Bool = true) {
+        self.resubmitPendingOnResume = resubmitPendingOnResume
         self.pools = pools
         self.user = user
         self.password = password

@@ -80,5 +80,7 @@ public enum StratumClientEvent: Sendable, Hashable {
     case job(JobAssignment)
     case disconnected(url: String, reason: String)
     case poolMessage(String)
+    /// Shares left unanswered by the previous connection were sent again on this resumed session.
+    case sharesResubmitted(count: Int)
     case protocolError(String)
 }

@@ -6,7 +6,9 @@ import StratumProtocol
 /// Flow: `connected` → `mining.configure` (when version rolling is on) + `mining.subscribe` →
 /// on the subscribe answer `mining.authorize`, `mining.extranonce.subscribe` (opt-in),
 /// `mining.suggest_difficulty` (opt-in) → mining. Every pending submit is resolved exactly once:
-/// by its answer, by the submit timeout, or as lost when the session closes.
+/// by its answer, by the submit timeout, or as lost when the session closes — or, with
+/// `carryPendingShares`, handed back (`.carry`) when the connection is lost, to be sent again by
+/// the next session if that one resumes the subscription (`.resubmit`).
 public struct StratumSession {
     public typealias Instant = ContinuousClock.Instant
 
@@ -20,6 +22,9 @@ public struct StratumSession {
         case submit(ShareSubmission, token: UInt64, now: Instant)
         /// The transport closed.
         case closed(String)
+        /// Shares carried over from the previous connection: sent once this session is resumed
+        /// (same extranonce1 for the previous subscription id) and authorized; lost otherwise.
+        case resubmit([CarriedShare], now: Instant)
     }
 
     public enum Action: Sendable, Hashable {
@@ -32,6 +37,8 @@ public struct StratumSession {
         case scheduleReconnect(after: Duration, host: String?, port: Int?)
         /// The answer for the submit with this token.
         case resolve(token: UInt64, ShareResult)
+        /// Unanswered when the connection ended: keep it for the next session (`.resubmit`).
+        case carry(CarriedShare)
     }
 
     public enum Phase: Sendable, Hashable {
@@ -40,7 +47,8 @@ public struct StratumSession {
 
     private enum RequestKind {
         case configure, subscribe(withParams: Bool), authorize, extranonceSubscribe, suggestDifficulty
-        case submit(token: UInt64)
+        /// `carryDeadline`: set for a share sent again after a resume (kept if it is carried again).
+        case submit(token: UInt64, share: ShareSubmission, carryDeadline: Instant?)
 
         var method: String {
             switch self {
@@ -94,6 +102,10 @@ public struct StratumSession {
     private var lastPrevHash: [UInt8]?
     private var validJobs: [String: JobContext] = [:]
     private var validJobOrder: [String] = []
+    /// Carried shares waiting for this session to be resumed and authorized.
+    private var resubmitQueue: [CarriedShare] = []
+    /// The pool resumed the previous subscription (same extranonce1).
+    public private(set) var resumed = false
 
     public init(configuration: StratumSessionConfiguration) {
         self.configuration = configuration
@@ -122,7 +134,9 @@ public struct StratumSession {
             guard phase != .closed else { return [] }
             closeReason = .connectionLost(why)
             phase = .closed
-            return resolveAllSubmits("connection closed: \(why)")
+            return resolveAllSubmits("connection closed: \(why)", reason: .connectionLost(why))
+        case .resubmit(let shares, let now):
+            return takeResubmits(shares, now: now)
         }
     }
 
@@ -167,14 +181,14 @@ public struct StratumSession {
             if response.error.isNull, response.result.boolValue == true {
                 phase = .mining
                 authorizedAt = now
-                return [.emit(.authorized(worker: configuration.user))]
+                return [.emit(.authorized(worker: configuration.user))] + flushResubmits(now: now)
             }
             let reason = Self.errorText(response) ?? "refused"
             return [.emit(.authorizationFailed(worker: configuration.user, reason: reason))]
                 + close(.authorizationFailed(reason))
         case .extranonceSubscribe, .suggestDifficulty:
             return []  // Optional extensions: a refusal changes nothing.
-        case .submit(let token):
+        case .submit(let token, _, _):
             return [.resolve(token: token, ShareResult(SubmitResult(response: response)))]
         }
     }
@@ -214,8 +228,10 @@ public struct StratumSession {
         }
         let resumed = withParams && configuration.previousSubscriptionID != nil
             && configuration.previousExtranonce1 == result.extranonce1
+        self.resumed = resumed
         actions.append(.emit(.subscribed(url: configuration.poolURL, extranonce1: result.extranonce1,
                                          extranonce2Size: result.extranonce2Size, resumed: resumed)))
+        if !resumed { actions += loseResubmits("not resubmitted: the pool did not resume the session (new extranonce1)") }
         actions.append(send(.authorize(id: takeID(), user: configuration.user, password: configuration.password),
                             kind: .authorize, deadline: now + configuration.requestTimeout))
         if configuration.pool.extranonceSubscribe {
@@ -327,7 +343,14 @@ public struct StratumSession {
 
     private mutating func submit(_ share: ShareSubmission, token: UInt64, now: Instant) -> [Action] {
         func lost(_ why: String) -> [Action] { [.resolve(token: token, .lost(why))] }
-        guard phase != .closed else { return lost("not sent: connection closed") }
+        guard phase != .closed else {
+            // Found for this session just as it ended: the next one may still take it.
+            if configuration.carryPendingShares, share.epoch == configuration.epoch,
+               closeReason?.allowsResubmission == true {
+                return [.carry(CarriedShare(token: token, share: share))]
+            }
+            return lost("not sent: connection closed")
+        }
         guard share.epoch == configuration.epoch else { return lost("not sent: share from an earlier session") }
         guard phase == .mining else { return lost("not sent: not authorized") }
         guard let context = validJobs[share.jobID] else {
@@ -340,15 +363,78 @@ public struct StratumSession {
         let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
                                            extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                            versionBits: versionMask == nil ? nil : share.versionBits)
-        return [send(request, kind: .submit(token: token), deadline: now + configuration.submitTimeout)]
+        return [send(request, kind: .submit(token: token, share: share, carryDeadline: nil),
+                     deadline: now + configuration.submitTimeout)]
     }
 
-    private mutating func resolveAllSubmits(_ why: String) -> [Action] {
+    /// Resolves (or, when the close reason allows it, carries) every unanswered submit and every
+    /// share still waiting to be sent again.
+    private mutating func resolveAllSubmits(_ why: String, reason: SessionCloseReason) -> [Action] {
+        let carry = configuration.carryPendingShares && reason.allowsResubmission
         var actions: [Action] = []
         for id in pending.keys.sorted() {
-            if case .submit(let token) = pending[id]!.kind { actions.append(.resolve(token: token, .lost(why))) }
+            guard case .submit(let token, let share, let deadline) = pending[id]!.kind else { continue }
+            actions.append(carry ? .carry(CarriedShare(token: token, share: share, deadline: deadline))
+                                 : .resolve(token: token, .lost(why)))
         }
         pending.removeAll()
+        let queued = resubmitQueue
+        resubmitQueue = []
+        for carried in queued {
+            actions.append(carry ? .carry(carried) : .resolve(token: carried.token, .lost(why)))
+        }
+        return actions
+    }
+
+    // MARK: - Resubmission after a resume
+
+    private mutating func takeResubmits(_ shares: [CarriedShare], now: Instant) -> [Action] {
+        guard !shares.isEmpty else { return [] }
+        guard configuration.carryPendingShares else {
+            return shares.map { .resolve(token: $0.token, .lost("not resubmitted: resubmission is off")) }
+        }
+        if phase == .closed {
+            if closeReason?.allowsResubmission == true { return shares.map { .carry($0) } }
+            return shares.map { .resolve(token: $0.token, .lost("not resubmitted: connection closed: \(closeReason.map { "\($0)" } ?? "")")) }
+        }
+        resubmitQueue += shares
+        if extranonce1 != nil && !resumed {
+            return loseResubmits("not resubmitted: the pool did not resume the session (new extranonce1)")
+        }
+        return phase == .mining ? flushResubmits(now: now) : []
+    }
+
+    private mutating func loseResubmits(_ why: String) -> [Action] {
+        let queued = resubmitQueue
+        resubmitQueue = []
+        return queued.map { .resolve(token: $0.token, .lost(why)) }
+    }
+
+    /// Sends the carried shares again on this resumed, authorized session: they were found for
+    /// this same subscription (extranonce1), and the pool judges whether their job still stands.
+    private mutating func flushResubmits(now: Instant) -> [Action] {
+        guard phase == .mining, !resubmitQueue.isEmpty else { return [] }
+        let queued = resubmitQueue
+        resubmitQueue = []
+        var actions: [Action] = []
+        var sent = 0
+        for carried in queued {
+            let share = carried.share
+            func lost(_ why: String) { actions.append(.resolve(token: carried.token, .lost("not resubmitted: \(why)"))) }
+            if !resumed { lost("the pool did not resume the session"); continue }
+            if share.extranonce1 != extranonce1 { lost("extranonce1 of another session"); continue }
+            if share.extranonce2.count != extranonce2Size { lost("extranonce2 size changed"); continue }
+            if let bits = share.versionBits, bits != 0, versionMask.map({ bits & ~$0 != 0 }) ?? true {
+                lost("version bits outside the resumed session's mask"); continue
+            }
+            let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
+                                               extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
+                                               versionBits: versionMask == nil ? nil : share.versionBits)
+            actions.append(send(request, kind: .submit(token: carried.token, share: share, carryDeadline: carried.deadline),
+                                deadline: now + configuration.submitTimeout))
+            sent += 1
+        }
+        if sent > 0 { actions.insert(.emit(.sharesResubmitted(count: sent)), at: 0) }
         return actions
     }
 
@@ -361,7 +447,7 @@ public struct StratumSession {
             guard let request = pending[id], let deadline = request.deadline, deadline <= now else { continue }
             pending[id] = nil
             switch request.kind {
-            case .submit(let token):
+            case .submit(let token, _, _):
                 actions.append(.resolve(token: token, .lost("no answer to mining.submit in time")))
             case .configure:
                 actions += agreeVersionMask(nil)
@@ -386,7 +472,7 @@ public struct StratumSession {
         guard phase != .closed else { return [] }
         closeReason = reason
         phase = .closed
-        return resolveAllSubmits("connection closed: \(reason)") + [.close(reason)]
+        return resolveAllSubmits("connection closed: \(reason)", reason: reason) + [.close(reason)]
     }
 
     private mutating func takeID() -> Int64 {

@@ -16,6 +16,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "auto, swift, shani, avx2 or avx512.")
     var kernel: String = "auto"
 
+    @Option(help: "A configuration file: its [metrics] and [api] sections (and status_file / share_log) are used.")
+    var config: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -28,7 +31,18 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        var demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        if let config {
+            do {
+                let settings = try ConfigurationFile.load(path: config)
+                demo.monitoring = settings.monitoring
+                demo.statusFile = settings.statusFile
+                demo.shareLog = settings.shareLog
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
         let summary: Demo.Summary
         do {
             summary = try await demo.run(logger: logger) { line in print(line) }

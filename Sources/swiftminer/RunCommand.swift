@@ -8,45 +8,58 @@ import StratumClient
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Mine against a Stratum v1 pool until SIGINT/SIGTERM.")
+        abstract: "Mine against a Stratum v1 pool until SIGINT/SIGTERM (SIGHUP reloads the config file).")
 
-    @Option(name: [.customShort("o"), .long], help: "Pool URL: stratum+tcp://HOST:PORT (stratum+ssl/tls/tcps for TLS). Repeat for failover pools.")
+    @Option(help: "TOML configuration file (see Config/swiftminer.toml). Flags given on the command line override it.")
+    var config: String?
+
+    @Option(name: [.customShort("o"), .long], help: "Pool URL: stratum+tcp://HOST:PORT (stratum+ssl/tls/tcps for TLS). Repeat for failover pools. Replaces the first worker's pools.")
     var url: [String] = []
 
     @Option(name: [.customShort("u"), .long], help: "Pool user (usually ADDRESS.WORKER).")
     var user: String?
 
-    @Option(name: [.customShort("p"), .long], help: "Pool password.")
-    var password: String = "x"
+    @Option(name: [.customShort("p"), .long], help: "Pool password (default: x).")
+    var password: String?
 
-    @Option(name: [.customShort("t"), .long], help: "Hashing threads (default: one per core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: [.customShort("t"), .long], help: "Hashing threads per worker (default: one per core).")
+    var threads: Int?
 
-    @Option(help: "auto, swift, shani, avx2 or avx512.")
-    var kernel: String = "auto"
+    @Option(help: "auto, swift, shani, avx2 or avx512 (default: auto).")
+    var kernel: String?
 
-    @OptionGroup var logging: LoggingOptions
+    @Option(name: .customLong("status-file"), help: "Status file (default: $STATE_DIRECTORY/status.json or ./status.json; \"\" disables it).")
+    var statusFile: String?
 
-    func validate() throws {
-        guard !url.isEmpty else { throw ValidationError("a pool is needed: -o stratum+tcp://HOST:PORT") }
-        for pool in url where PoolEndpoint(url: pool) == nil {
-            throw ValidationError("not a pool URL: \(pool) (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
-        }
-        guard user?.isEmpty == false else { throw ValidationError("a pool user is needed: -u USER") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
-        }
+    @Option(name: .customLong("share-log"), help: "Share log (default: $STATE_DIRECTORY/shares.jsonl or ./shares.jsonl; \"\" disables it).")
+    var shareLog: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
+    var logLevel: String?
+
+    var overrides: CommandLineOverrides {
+        CommandLineOverrides(urls: url, user: user, password: password, threads: threads, kernel: kernel,
+                             statusFile: statusFile, shareLog: shareLog, logLevel: logLevel)
     }
 
     func run() async throws {
-        let logger = logging.bootstrap()
-        let worker = WorkerSettings(name: "default", user: user!, password: password, threads: threads,
-                                    pools: url.map { PoolConfiguration(url: $0) })
-        let settings = MinerSettings(workers: [worker], kernel: KernelChoice(argument: kernel)!)
+        // Before anything else: a SIGHUP that comes early must not kill the daemon.
+        signal(SIGHUP, SIG_IGN)
+        let settings: MinerSettings
+        do {
+            settings = try ConfigurationFile.settings(file: config, overrides: overrides)
+        } catch {
+            for issue in error.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+            FileHandle.standardError.write(Data("refusing to start: \(error.issues.count) configuration error(s)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let logger = LoggingOptions(logLevel: settings.logLevel).bootstrap()
+        let file = config, overrides = self.overrides
         let service: MinerService
         do {
-            service = try MinerService(settings: settings, logger: logger)
+            service = try MinerService(settings: settings, logger: logger, handleSIGHUP: true) {
+                try ConfigurationFile.settings(file: file, overrides: overrides)
+            }
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure
@@ -59,6 +72,9 @@ struct RunCommand: AsyncParsableCommand {
 struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    init() {}
+    init(logLevel: String) { self.logLevel = logLevel }
 
     /// Logs go to stderr (journald captures them under systemd).
     func bootstrap() -> Logger {

@@ -5,5 +5,6 @@ struct SwiftMiner: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftminer",
         abstract: "A Stratum v1 SHA-256d mining client.",
-        subcommands: [RunCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self])
+        subcommands: [RunCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self,
+                      CheckConfigCommand.self])
 }

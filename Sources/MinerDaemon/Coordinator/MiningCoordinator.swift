@@ -28,7 +28,10 @@ public actor MiningCoordinator {
     private var jobs: [JobKey: MiningJob] = [:]
     private var jobOrder: [JobKey] = []
     private var current: (job: MiningJob, epoch: UInt64, key: JobKey)?
-    private var submitted: Set<SubmittedShare> = []
+    /// Header hashes of the shares already submitted: the same header is one share, whichever
+    /// session or job id it is found under again (a resumed session gets the same job and
+    /// extranonce1 back, and the engine scans it again from the start).
+    private var submitted: Set<[UInt8]> = []
     private var submissions: [UInt64: Task<Void, Never>] = [:]
     private var nextSubmissionID: UInt64 = 0
     private var lastHashSample: (time: ContinuousClock.Instant, hashes: UInt64)?
@@ -41,14 +44,6 @@ public actor MiningCoordinator {
         let epoch: UInt64
         let extranonce1: [UInt8]
         let jobID: String
-    }
-
-    struct SubmittedShare: Hashable {
-        let key: JobKey
-        let extranonce2: [UInt8]
-        let ntime: UInt32
-        let nonce: UInt32
-        let versionBits: UInt32?
     }
 
     public init(workerName: String, user: String, client: StratumClient, engine: HashingEngine, logger: Logger,
@@ -149,6 +144,8 @@ public actor MiningCoordinator {
             engine.setWork(nil)
             current = nil
             logger.warning("disconnected from \(url): \(reason)", metadata: ["worker": "\(workerName)"])
+        case .sharesResubmitted(let count):
+            logger.notice("session resumed: \(count) unanswered share(s) sent again", metadata: ["worker": "\(workerName)"])
         case .poolMessage(let message):
             logger.notice("message from pool: \(message.prefix(500))", metadata: ["worker": "\(workerName)"])
         case .protocolError(let error):
@@ -188,9 +185,10 @@ public actor MiningCoordinator {
             ])
             return
         }
-        let share = SubmittedShare(key: key, extranonce2: candidate.extranonce2, ntime: candidate.ntime,
-                                   nonce: candidate.nonce, versionBits: candidate.versionBits)
-        guard submitted.insert(share).inserted else { return }  // found twice: send once
+        guard submitted.insert(evaluation.digest).inserted else {  // found twice: send once
+            logger.debug("share found again; already submitted", metadata: ["worker": "\(workerName)", "job": "\(candidate.jobID)"])
+            return
+        }
         if submitted.count > 100_000 { submitted.removeAll(keepingCapacity: true) }
         counters.recordSubmitted(shareDifficulty: evaluation.shareDifficulty, isBlock: evaluation.meetsNetworkTarget)
         if evaluation.meetsNetworkTarget {
@@ -231,6 +229,7 @@ public actor MiningCoordinator {
             latencyCount += 1
             status.latencyAverageMilliseconds = latencyTotalMilliseconds / Double(latencyCount)
             status.latencyMaxMilliseconds = max(status.latencyMaxMilliseconds, milliseconds)
+            status.recordLatency(milliseconds: milliseconds)
         }
         status.lastShareAt = Date()
         report(candidate, outcome: outcome, reason: reason, latency: latency)

@@ -15,9 +15,13 @@ public struct Demo: Sendable {
     public var sharesPerSecond: Double
     public var statusFile: String?
     public var shareLog: String?
+    /// `[metrics]` and `[api]` from `demo --config FILE`, so the endpoints can be tried with no pool.
+    public var monitoring: MonitoringSettings
 
     public init(threads: Int, seconds: Double?, kernel: KernelChoice = .automatic, sharesPerSecond: Double = 3,
-                statusFile: String? = StatePaths.statusFile(), shareLog: String? = StatePaths.shareLog()) {
+                statusFile: String? = StatePaths.statusFile(), shareLog: String? = StatePaths.shareLog(),
+                monitoring: MonitoringSettings = MonitoringSettings()) {
+        self.monitoring = monitoring
         self.threads = threads
         self.seconds = seconds
         self.kernel = kernel
@@ -59,7 +63,8 @@ public struct Demo: Sendable {
         let worker = WorkerSettings(name: "demo", user: "demo.worker", password: "x", threads: threads,
                                     pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
         let settings = MinerSettings(workers: [worker], kernel: .specific(measured.kernel), shutdownGrace: .seconds(3),
-                                     statusFile: statusFile, shareLog: shareLog, statusInterval: .seconds(2))
+                                     statusFile: statusFile, shareLog: shareLog, statusInterval: .seconds(2),
+                                     monitoring: monitoring)
         let counters = CountersBox()
         let service = try MinerService(settings: settings, logger: logger) { event in counters.store(event.counters) }
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

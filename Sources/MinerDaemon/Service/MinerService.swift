@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import HashingEngine
 import Logging
 import ServiceLifecycle
@@ -5,21 +7,39 @@ import StratumClient
 
 /// The daemon: one Stratum client, one hashing engine and one coordinator per worker.
 ///
-/// On graceful shutdown (SIGTERM/SIGINT through ServiceLifecycle) it stops hashing, waits up to
-/// `shutdownGrace` for answers to shares already sent, closes the connections, joins the hashing
-/// threads and returns.
+/// On graceful shutdown (SIGTERM/SIGINT through ServiceLifecycle) it tells systemd `STOPPING=1`,
+/// stops hashing, waits up to `shutdownGrace` for answers to shares already sent, closes the
+/// connections, joins the hashing threads, writes the final status and returns.
+///
+/// On SIGHUP it reopens the share log and asks `reload` for new settings: a bad new configuration
+/// is logged and the running one keeps going; a good one replaces the running workers (pools,
+/// users, threads, paths, kernel) after their pending shares are answered. systemd hears
+/// `RELOADING=1`, then `READY=1` once the new configuration hashes again.
 public final class MinerService: Service, Sendable {
+    /// The settings it started with.
     public let settings: MinerSettings
     private let logger: Logger
     private let observer: (@Sendable (ShareEvent) -> Void)?
     private let kernelBox: KernelBox
+    private let notifier: SystemdNotifier
+    private let reload: (@Sendable () throws -> MinerSettings)?
+    private let handleSIGHUP: Bool
 
     /// The kernel is chosen (and verified against the reference) when the service is created, so
     /// a forced kernel the CPU lacks fails before anything starts.
-    public init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil) throws {
+    /// - Parameters:
+    ///   - notifier: the systemd notify channel (does nothing outside systemd).
+    ///   - reload: reads the configuration again (SIGHUP); nil: SIGHUP only reopens the share log.
+    ///   - handleSIGHUP: install the SIGHUP handler (tests running in-process may not want it).
+    public init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil,
+                notifier: SystemdNotifier = SystemdNotifier(), handleSIGHUP: Bool = false,
+                reload: (@Sendable () throws -> MinerSettings)? = nil) throws {
         self.settings = settings
         self.logger = logger
         self.observer = observer
+        self.notifier = notifier
+        self.reload = reload
+        self.handleSIGHUP = handleSIGHUP
         let kernel = try settings.kernel.makeKernel()
         try KernelVerification.verify(kernel)
         kernelBox = KernelBox(kernel: kernel)
@@ -36,10 +56,48 @@ public final class MinerService: Service, Sendable {
         let coordinator: MiningCoordinator
     }
 
+    private enum Control: Sendable { case shutdown, reload }
+    private enum End { case shutdown, reload(MinerSettings, any NonceScanningKernel) }
+
     public func run() async throws {
         logger.info("SwiftMiner \(SwiftMinerVersion.string) starting", metadata: [
             "kernel": "\(kernel.kind.rawValue)", "workers": "\(settings.workers.count)",
         ])
+        let (control, controlSink) = AsyncStream.makeStream(of: Control.self)
+        var hangup: (any DispatchSourceSignal)?
+        if handleSIGHUP {
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+            source.setEventHandler { controlSink.yield(.reload) }
+            source.resume()
+            hangup = source
+        }
+        defer { hangup?.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Until graceful shutdown is triggered (or the service is cancelled).
+                try? await gracefulShutdown()
+                controlSink.yield(.shutdown)
+            }
+            var events = control.makeAsyncIterator()
+            var current = settings
+            var kernel = self.kernel
+            while true {
+                switch await runConfiguration(current, kernel: kernel, control: &events) {
+                case .shutdown:
+                    group.cancelAll()
+                    return
+                case .reload(let next, let nextKernel):
+                    current = next
+                    kernel = nextKernel
+                }
+            }
+        }
+    }
+
+    /// Runs one configuration until shutdown or an accepted reload.
+    private func runConfiguration(_ settings: MinerSettings, kernel: any NonceScanningKernel,
+                                  control: inout AsyncStream<Control>.Iterator) async -> End {
         let (shareEvents, shareEventSink) = AsyncStream.makeStream(of: ShareEvent.self)
         let observer = self.observer
         let forward: @Sendable (ShareEvent) -> Void = { event in
@@ -65,6 +123,25 @@ public final class MinerService: Service, Sendable {
             sources: workers.map { .init(name: $0.settings.name, engine: $0.engine, coordinator: $0.coordinator) },
             events: shareEvents, logger: logger)
         let reporting = Task { await reporter.run() }
+        let endpoints = MonitoringServices(settings: settings.monitoring, logger: logger)
+        do {
+            try await endpoints.start(statusSource: { await reporter.statusDocument() })
+        } catch {
+            // Mining matters more than watching it: go on without the endpoints.
+            logger.error("monitoring endpoints not started: \(error)")
+        }
+        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval, logger: logger) {
+            var sample = ProgressSample(hashes: 0, hasJob: false, accepted: 0, rejected: 0)
+            for worker in workers {
+                sample.hashes &+= worker.engine.totalHashes
+                let status = await worker.coordinator.workerStatus
+                if status.poolState == "mining" && status.jobID != nil { sample.hasJob = true }
+                sample.accepted += status.counters.accepted
+                sample.rejected += status.counters.rejected
+            }
+            return sample
+        }
+        let monitoring = Task { await monitor.run() }
 
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -77,34 +154,71 @@ public final class MinerService: Service, Sendable {
                 }
             }
         }
-        await withTaskGroup(of: Void.self) { group in
-            for worker in workers {
-                group.addTask { await worker.coordinator.run() }
-            }
-            group.addTask {
-                // Runs until graceful shutdown is triggered (or the service is cancelled).
-                try? await gracefulShutdown()
-                self.logger.info("shutting down: hashing stopped, waiting up to \(self.settings.shutdownGrace) for pending shares")
-                for worker in workers { worker.engine.setWork(nil) }
+        let coordinators = Task {
+            await withTaskGroup(of: Void.self) { group in
                 for worker in workers {
-                    let drained = await worker.coordinator.drainPendingShares(timeout: self.settings.shutdownGrace)
-                    if !drained {
-                        self.logger.warning("shares still unanswered at shutdown", metadata: ["worker": "\(worker.settings.name)"])
-                    }
+                    group.addTask { await worker.coordinator.run() }
                 }
-                clients.cancel()
-                await clients.value
-                for worker in workers { worker.engine.stop() }
             }
         }
+
+        var end: End = .shutdown
+        waiting: while true {
+            switch await control.next() {
+            case .shutdown?, nil:
+                notifier.stopping()
+                logger.info("shutting down: hashing stopped, waiting up to \(settings.shutdownGrace) for pending shares")
+                end = .shutdown
+                break waiting
+            case .reload?:
+                notifier.reloading()
+                logger.notice("SIGHUP: reopening the share log and reloading the configuration")
+                await reporter.reopenShareLog()
+                guard let reload else {
+                    notifier.ready()
+                    continue waiting
+                }
+                do {
+                    let next = try reload()
+                    var nextKernel = kernel
+                    if next.kernel != settings.kernel {
+                        nextKernel = try next.kernel.makeKernel()
+                        try KernelVerification.verify(nextKernel)
+                    }
+                    logger.notice("new configuration accepted: \(next.workers.count) worker(s); restarting the workers")
+                    end = .reload(next, nextKernel)
+                    break waiting
+                } catch {
+                    logger.error("new configuration rejected, the running one stays: \(error)")
+                    notifier.ready()
+                }
+            }
+        }
+
+        monitoring.cancel()
+        await monitoring.value
+        for worker in workers { worker.engine.setWork(nil) }
+        for worker in workers {
+            let drained = await worker.coordinator.drainPendingShares(timeout: settings.shutdownGrace)
+            if !drained {
+                logger.warning("shares still unanswered at shutdown", metadata: ["worker": "\(worker.settings.name)"])
+            }
+        }
+        clients.cancel()
+        await clients.value
+        for worker in workers { worker.engine.stop() }
+        coordinators.cancel()
+        await coordinators.value
         shareEventSink.finish()
         reporting.cancel()
         await reporting.value
         await reporter.writeFinalStatus()
+        await endpoints.stop()
         for worker in workers {
             let counters = await worker.coordinator.shareCounters
             logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",
                         metadata: ["worker": "\(worker.settings.name)"])
         }
+        return end
     }
 }

@@ -15,11 +15,18 @@ public struct MinerSettings: Sendable {
     public var statusInterval: Duration
     public var shareLogMaxBytes: Int?
     public var shareLogKeep: Int
+    /// trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String
+    /// The metrics endpoint and the cgminer-style API (`[metrics]`, `[api]`).
+    public var monitoring: MonitoringSettings
 
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
                 shareLog: String? = StatePaths.shareLog(), statusInterval: Duration = .seconds(5),
-                shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5) {
+                shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5, logLevel: String = "info",
+                monitoring: MonitoringSettings = MonitoringSettings()) {
+        self.logLevel = logLevel
+        self.monitoring = monitoring
         self.workers = workers
         self.kernel = kernel
         self.shutdownGrace = shutdownGrace
@@ -29,6 +36,29 @@ public struct MinerSettings: Sendable {
         self.statusInterval = statusInterval
         self.shareLogMaxBytes = shareLogMaxBytes
         self.shareLogKeep = shareLogKeep
+    }
+}
+
+/// `[metrics]` (Prometheus text endpoint) and `[api]` (cgminer-style JSON API). Both are off by
+/// default and listen on loopback only.
+public struct MonitoringSettings: Sendable, Hashable {
+    public var metricsEnabled: Bool
+    /// HOST:PORT.
+    public var metricsListen: String
+    public var apiEnabled: Bool
+    /// HOST:PORT.
+    public var apiListen: String
+    /// cgminer `--api-allow` entries: who may connect from outside loopback (R:) and who may use
+    /// write commands (W:). Empty by default: loopback clients may read, nobody may write.
+    public var apiAllow: [String]
+
+    public init(metricsEnabled: Bool = false, metricsListen: String = "127.0.0.1:9464", apiEnabled: Bool = false,
+                apiListen: String = "127.0.0.1:4028", apiAllow: [String] = []) {
+        self.metricsEnabled = metricsEnabled
+        self.metricsListen = metricsListen
+        self.apiEnabled = apiEnabled
+        self.apiListen = apiListen
+        self.apiAllow = apiAllow
     }
 }
 

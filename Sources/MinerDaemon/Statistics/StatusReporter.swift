@@ -218,8 +218,17 @@ public actor StatusReporter {
                 "best_share_difficulty": .double(counters.bestShareDifficulty),
                 "last_share_at": status.lastShareAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
                 "blocks_found": .integer(Int64(counters.blocksFound)),
-                "submit_latency_ms": ["avg": .double(status.latencyAverageMilliseconds.rounded3),
-                                      "max": .double(status.latencyMaxMilliseconds.rounded3)],
+                "submit_latency_ms": [
+                    "avg": .double(status.latencyAverageMilliseconds.rounded3),
+                    "max": .double(status.latencyMaxMilliseconds.rounded3),
+                    "count": .integer(Int64(status.latencyCount)),
+                    "sum": .double(status.latencySumMilliseconds.rounded3),
+                    // Cumulative: shares answered within `le` ms (the metrics endpoint's histogram).
+                    "buckets": .array(zip(WorkerStatus.latencyBucketBoundsMilliseconds, status.latencyBucketCounts).map {
+                        ["le": .double($0), "count": .integer(Int64($1))]
+                    }),
+                ],
+                "hashes_total": .integer(Int64(clamping: source.engine.totalHashes)),
                 "expected_shares": .double((expectedShares[source.name] ?? 0).rounded3),
                 "warning": healthWarnings[source.name].map { .string($0) } ?? .null,
             ])

@@ -1,0 +1,167 @@
+import Foundation
+import StratumProtocol
+
+/// The `/metrics` page: Prometheus text exposition format 0.0.4, built from one status document
+/// (`StatusReporter.statusDocument()`), so every number equals the status file's.
+///
+/// Share, hash and reconnect counters belong to a worker (they survive pool failover), so they are
+/// labelled by `worker` only; what describes the current pool session (difficulty, state) also
+/// carries `pool`. Pool URLs never include credentials.
+public enum PrometheusExposition {
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The states `swiftminer_pool_state` reports (one series each, 1 for the current one).
+    public static let poolStates = ["starting", "connecting", "subscribing", "mining", "disconnected", "unauthorized"]
+
+    public static func render(status: JSONValue) -> String {
+        let snapshot = MonitoringSnapshot(status)
+        var out = Writer()
+        let workers = snapshot.workers
+
+        out.family("swiftminer_build_info", .gauge, "SwiftMiner version and the hashing kernel in use (always 1).")
+        out.sample("swiftminer_build_info", ["version": snapshot.version, "kernel": snapshot.kernel], 1)
+
+        out.family("swiftminer_uptime_seconds", .gauge, "Seconds since the miner started.")
+        out.sample("swiftminer_uptime_seconds", [:], snapshot.uptimeSeconds)
+
+        out.family("swiftminer_hashing_threads", .gauge, "Hashing threads, all workers together.")
+        out.sample("swiftminer_hashing_threads", [:], snapshot.threads)
+
+        out.family("swiftminer_hashrate_hashes_per_second", .gauge,
+                   "Hash rate over a sliding window (10s, 60s, 15m), from the hashing threads' counters.")
+        for w in workers {
+            for window in w.hashrate.keys.sorted(by: windowOrder) where window != "per_thread" {
+                out.sample("swiftminer_hashrate_hashes_per_second", ["worker": w.name, "window": window], w.hashrate[window]!)
+            }
+        }
+
+        out.family("swiftminer_thread_hashrate_hashes_per_second", .gauge, "Hash rate of each hashing thread over the last 10 s.")
+        for w in workers {
+            for (index, rate) in w.perThread.enumerated() {
+                out.sample("swiftminer_thread_hashrate_hashes_per_second", ["worker": w.name, "thread": String(index)], rate)
+            }
+        }
+
+        out.family("swiftminer_hashes_total", .counter, "Hashes computed.")
+        for w in workers { if let total = w.hashesTotal { out.sample("swiftminer_hashes_total", ["worker": w.name], total) } }
+
+        out.family("swiftminer_shares_total", .counter,
+                   "Shares by what became of them: accepted, rejected, stale (refused as stale or not sent), lost (no answer).")
+        for w in workers {
+            for (result, value) in [("accepted", w.accepted), ("rejected", w.rejected), ("stale", w.stale), ("lost", w.lost)] {
+                out.sample("swiftminer_shares_total", ["worker": w.name, "result": result], value)
+            }
+        }
+
+        out.family("swiftminer_shares_rejected_total", .counter, "Rejected shares by the pool's reason (stale ones count as result=\"stale\").")
+        for w in workers {
+            var reasons = w.rejectReasons
+            for reason in RejectReason.allCases where reason != .stale { reasons[reason.rawValue, default: 0] += 0 }
+            for reason in reasons.keys.sorted() {
+                out.sample("swiftminer_shares_rejected_total", ["worker": w.name, "reason": reason], reasons[reason]!)
+            }
+        }
+
+        out.family("swiftminer_shares_found_total", .counter, "Verified shares found (submitted or found stale before submitting).")
+        for w in workers { out.sample("swiftminer_shares_found_total", ["worker": w.name], w.found) }
+
+        out.family("swiftminer_shares_pending", .gauge, "Submitted shares waiting for the pool's answer.")
+        for w in workers { out.sample("swiftminer_shares_pending", ["worker": w.name], w.pending) }
+
+        out.family("swiftminer_shares_accepted_difficulty_total", .counter, "Sum of the target difficulties of accepted shares.")
+        for w in workers { out.sample("swiftminer_shares_accepted_difficulty_total", ["worker": w.name], w.acceptedDifficulty) }
+
+        out.family("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).")
+        for w in workers { out.sample("swiftminer_hardware_errors_total", ["worker": w.name], w.hardwareErrors) }
+
+        out.family("swiftminer_blocks_found_total", .counter, "Shares that met the network target.")
+        for w in workers { out.sample("swiftminer_blocks_found_total", ["worker": w.name], w.blocksFound) }
+
+        out.family("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.")
+        for w in workers { out.sample("swiftminer_best_share_difficulty", ["worker": w.name], w.bestShareDifficulty) }
+
+        out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")
+        out.sample("swiftminer_best_share_difficulty_ever", [:], snapshot.bestShareDifficultyEver)
+
+        out.family("swiftminer_pool_difficulty", .gauge, "The pool's current share difficulty.")
+        for w in workers { out.sample("swiftminer_pool_difficulty", ["worker": w.name, "pool": w.poolURL], w.poolDifficulty) }
+
+        out.family("swiftminer_pool_connected", .gauge, "1 while the worker is authorized and mining on the pool, else 0.")
+        for w in workers {
+            out.sample("swiftminer_pool_connected", ["worker": w.name, "pool": w.poolURL], w.poolState == "mining" ? 1 : 0)
+        }
+
+        out.family("swiftminer_pool_state", .gauge, "The pool session's state: 1 for the current state, 0 for the others.")
+        for w in workers {
+            var states = poolStates
+            if !states.contains(w.poolState) { states.append(w.poolState) }
+            for state in states {
+                out.sample("swiftminer_pool_state", ["worker": w.name, "pool": w.poolURL, "state": state], state == w.poolState ? 1 : 0)
+            }
+        }
+
+        out.family("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.")
+        for w in workers { out.sample("swiftminer_pool_reconnects_total", ["worker": w.name], w.reconnects) }
+
+        out.family("swiftminer_share_submit_latency_seconds", .histogram, "Time from submitting a share to the pool's answer.")
+        for w in workers {
+            for bucket in w.latencyBuckets {
+                out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)], bucket.count)
+            }
+            out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], w.latencyCount)
+            out.sample("swiftminer_share_submit_latency_seconds_sum", ["worker": w.name], w.latencySumMilliseconds / 1000)
+            out.sample("swiftminer_share_submit_latency_seconds_count", ["worker": w.name], w.latencyCount)
+        }
+        return out.text
+    }
+
+    private static func windowOrder(_ a: String, _ b: String) -> Bool {
+        let order = HashrateMeter.windows.map(\.name)
+        return (order.firstIndex(of: a) ?? order.count, a) < (order.firstIndex(of: b) ?? order.count, b)
+    }
+
+    /// A sample value as Prometheus writes it: integers without a fraction, `+Inf`, `-Inf`, `NaN`.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    enum MetricType: String { case counter, gauge, histogram }
+
+    struct Writer {
+        var text = ""
+
+        mutating func family(_ name: String, _ type: MetricType, _ help: String) {
+            let escaped = help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+            text += "# HELP \(name) \(escaped)\n# TYPE \(name) \(type.rawValue)\n"
+        }
+
+        mutating func sample(_ name: String, _ labels: [String: String], _ value: Double) {
+            text += name
+            if !labels.isEmpty {
+                text += "{" + labels.keys.sorted(by: labelOrder).map { "\($0)=\"\(escapeLabel(labels[$0]!))\"" }.joined(separator: ",") + "}"
+            }
+            text += " " + PrometheusExposition.number(value) + "\n"
+        }
+
+        private func labelOrder(_ a: String, _ b: String) -> Bool {
+            let order = ["worker", "pool", "window", "thread", "result", "reason", "state", "version", "kernel", "le"]
+            return (order.firstIndex(of: a) ?? order.count, a) < (order.firstIndex(of: b) ?? order.count, b)
+        }
+
+        private func escapeLabel(_ value: String) -> String {
+            var out = ""
+            for character in value {
+                switch character {
+                case "\\": out += "\\\\"
+                case "\"": out += "\\\""
+                case "\n": out += "\\n"
+                default: out.append(character)
+                }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import MinerDaemon
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a TOML configuration file: every error with file, line and key; non-zero exit on errors.")
+
+    @Argument(help: "The configuration file (e.g. /etc/swiftminer/swiftminer.toml).")
+    var file: String
+
+    func run() throws {
+        do {
+            let settings = try ConfigurationFile.settings(file: file, overrides: CommandLineOverrides())
+            // A summary without secrets: no password, ever.
+            print("\(file): OK")
+            print("kernel \(settings.kernel), status file \(settings.statusFile ?? "(none)"), share log \(settings.shareLog ?? "(none)")")
+            for worker in settings.workers {
+                print("worker \(worker.name): user \(worker.user), \(worker.threads) thread(s), pools \(worker.pools.map(\.url).joined(separator: ", "))")
+            }
+        } catch {
+            for issue in error.issues {
+                FileHandle.standardError.write(Data("\(issue)\n".utf8))
+            }
+            FileHandle.standardError.write(Data("\(file): \(error.issues.count) error(s)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
