@@ -193,12 +193,13 @@ final class ConfigurationTests: XCTestCase {
         [metrics]
         enabled = true
         listen = "0.0.0.0:9100"
+        allow_remote = true
         [api]
         enabled = true
         listen = "127.0.0.1:4029"
         allow = ["127.0.0.1", "10.0.0.5"]
         """, file: "m.toml")
-        XCTAssertEqual(settings.monitoring, MonitoringSettings(metricsEnabled: true, metricsListen: "0.0.0.0:9100", apiEnabled: true,
+        XCTAssertEqual(settings.monitoring, MonitoringSettings(metricsEnabled: true, metricsListen: "0.0.0.0:9100", metricsAllowRemote: true, apiEnabled: true,
                                                                apiListen: "127.0.0.1:4029", apiAllow: ["127.0.0.1", "10.0.0.5"]))
     }
 

@@ -340,9 +340,17 @@ private struct Reader {
         }
 
         if let metrics = table(root["metrics"], "metrics") {
-            checkKeys(metrics, known: ["enabled", "listen"], prefix: "metrics")
+            checkKeys(metrics, known: ["enabled", "listen", "allow_remote"], prefix: "metrics")
+            if let remote = bool(metrics, "allow_remote", "metrics.allow_remote") { settings.monitoring.metricsAllowRemote = remote }
             if let enabled = bool(metrics, "enabled", "metrics.enabled") { settings.monitoring.metricsEnabled = enabled }
-            if let listen = listen(metrics, "listen", "metrics.listen") { settings.monitoring.metricsListen = listen }
+            if let listen = listen(metrics, "listen", "metrics.listen") {
+                settings.monitoring.metricsListen = listen
+                do {
+                    try ListenAddress.parse(listen).checkBindable(allowNonLoopback: settings.monitoring.metricsAllowRemote)
+                } catch {
+                    issue(metrics["listen"]?.line, "metrics.listen", "\(error) (set allow_remote = true)")
+                }
+            }
         }
         if let api = table(root["api"], "api") {
             checkKeys(api, known: ["enabled", "listen", "allow"], prefix: "api")
@@ -359,6 +367,10 @@ private struct Reader {
                         }
                     }
                     settings.monitoring.apiAllow = addresses
+                    let invalid = CGMinerAPI.invalidAllowEntries(addresses)
+                    if !invalid.isEmpty {
+                        issue(node.line, "api.allow", "not an address or ADDRESS/PREFIX (R:/W: optional): \(invalid.joined(separator: ", "))")
+                    }
                 } else {
                     issue(node.line, "api.allow", "expected an array of addresses, e.g. [\"127.0.0.1\"]")
                 }

@@ -123,7 +123,8 @@ public final class MinerService: Service, Sendable {
             sources: workers.map { .init(name: $0.settings.name, engine: $0.engine, coordinator: $0.coordinator) },
             events: shareEvents, logger: logger)
         let reporting = Task { await reporter.run() }
-        let endpoints = MonitoringServices(settings: settings.monitoring, logger: logger)
+        let endpoints = MonitoringServices(settings: settings.monitoring,
+                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger)
         do {
             try await endpoints.start(statusSource: { await reporter.statusDocument() })
         } catch {

@@ -45,6 +45,8 @@ public struct MonitoringSettings: Sendable, Hashable {
     public var metricsEnabled: Bool
     /// HOST:PORT.
     public var metricsListen: String
+    /// Lets `metricsListen` be a non-loopback address (off: loopback only).
+    public var metricsAllowRemote: Bool
     public var apiEnabled: Bool
     /// HOST:PORT.
     public var apiListen: String
@@ -52,10 +54,12 @@ public struct MonitoringSettings: Sendable, Hashable {
     /// write commands (W:). Empty by default: loopback clients may read, nobody may write.
     public var apiAllow: [String]
 
-    public init(metricsEnabled: Bool = false, metricsListen: String = "127.0.0.1:9464", apiEnabled: Bool = false,
+    public init(metricsEnabled: Bool = false, metricsListen: String = "127.0.0.1:9464", metricsAllowRemote: Bool = false,
+                apiEnabled: Bool = false,
                 apiListen: String = "127.0.0.1:4028", apiAllow: [String] = []) {
         self.metricsEnabled = metricsEnabled
         self.metricsListen = metricsListen
+        self.metricsAllowRemote = metricsAllowRemote
         self.apiEnabled = apiEnabled
         self.apiListen = apiListen
         self.apiAllow = apiAllow
