@@ -201,6 +201,12 @@ public final class LocalPool: Sendable {
         state.withLock { $0.core.ignoringSubmits = ignore }
     }
 
+    /// While on, every `mining.submit` is judged and counted as usual but not answered, as if the
+    /// answer was lost on the way (counted in `stats.withheldAnswers`).
+    public func withholdSubmitAnswers(_ withhold: Bool) {
+        state.withLock { $0.core.withholdingAnswers = withhold }
+    }
+
     /// Closes every client connection (the listener stays open; subscriptions stay resumable).
     public func dropAllConnections() {
         update { core in core.openSessionIDs.map { PoolEffect.close($0) } }

@@ -112,6 +112,8 @@ public struct LocalPoolStats: Sendable, Hashable {
     public var jobsCreated: Int
     /// `mining.submit` lines dropped unanswered while `LocalPool.ignoreSubmits(true)` was on.
     public var ignoredSubmits: Int
+    /// Submits judged (and counted) but left unanswered while `LocalPool.withholdSubmitAnswers(true)` was on.
+    public var withheldAnswers: Int
 
     public init() {
         accepted = 0
@@ -122,6 +124,7 @@ public struct LocalPoolStats: Sendable, Hashable {
         currentJobID = nil
         jobsCreated = 0
         ignoredSubmits = 0
+        withheldAnswers = 0
     }
 }
 

@@ -84,6 +84,8 @@ struct PoolCore {
     private var resumableOrder: [String] = []
     /// While true, `mining.submit` lines are dropped unanswered and unjudged (as if lost on the way).
     var ignoringSubmits = false
+    /// While true, shares are judged and counted but not answered (as if the answer was lost).
+    var withholdingAnswers = false
     private var rng = SystemRandomNumberGenerator()
 
     init(configuration: LocalPoolConfiguration) {
@@ -163,7 +165,10 @@ struct PoolCore {
                 totals.ignoredSubmits += 1
                 return []
             }
-            return submit(session: id, requestID: requestID, params: params, now: now)
+            let effects = submit(session: id, requestID: requestID, params: params, now: now)
+            guard withholdingAnswers else { return effects }
+            totals.withheldAnswers += 1
+            return effects.filter { if case .send = $0 { false } else { true } }
         case "mining.ping": return [.send(id, Self.result(requestID, "pong"))]
         default:
             let shown = String(method.prefix(64))
@@ -418,12 +423,14 @@ struct PoolCore {
     }
 
     /// The current job again under a new id (same prevhash and generation), for one session
-    /// whose difficulty or extranonce changed.
+    /// whose difficulty or extranonce changed. Its coinbase output is new, as a real pool's would
+    /// be, so its headers differ from the current job's: shares found for both are not the same.
     private mutating func makeDerivedJob(now: UInt32) -> LocalPoolJob? {
         guard var job = currentJob else { return nil }
         job.jobID = nextJobID()
         job.clean = false
         job.ntime = max(job.ntime, now)
+        job.outputScript = [0x00, 0x14] + randomBytes(20)
         register(job)
         return job
     }

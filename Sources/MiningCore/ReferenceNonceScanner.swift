@@ -19,7 +19,9 @@ public struct ReferenceNonceScanner: Sendable {
         var s = work.midstate
         let fixed = [work.tail[0], work.tail[1], work.tail[2]]
         for t in 0..<3 {
-            s = Self.round(s, k[t] &+ fixed[t])
+            var (a, b, c, d, e, f, g, h) = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+            Self.round(&a, &b, &c, &d, &e, &f, &g, &h, k[t] &+ fixed[t])
+            s = SHA256.State(a, b, c, d, e, f, g, h)
         }
         stateAfter3 = s
         // W16 = σ1(W14) + W9 + σ0(W1) + W0, with W9 = W14 = 0.
@@ -69,31 +71,45 @@ public struct ReferenceNonceScanner: Sendable {
                 w[15] = 640
                 w[16] = w16
                 w[17] = w17
-                for t in 18..<64 {
-                    w[t] = SHA256.smallSigma1(w[t - 2]) &+ w[t - 7] &+ SHA256.smallSigma0(w[t - 15]) &+ w[t - 16]
-                }
-                var s = stateAfter3
-                for t in 3..<64 { s = Self.round(s, k[t] &+ w[t]) }
-                let first = work.midstate &+ s
-
+                Self.expandSchedule(w, from: 18)
+                var a = stateAfter3[0], b = stateAfter3[1], c = stateAfter3[2], d = stateAfter3[3]
+                var e = stateAfter3[4], f = stateAfter3[5], g = stateAfter3[6], h = stateAfter3[7]
+                for t in 3..<64 { Self.round(&a, &b, &c, &d, &e, &f, &g, &h, k[t] &+ w[t]) }
+                let m = work.midstate
                 // Second hash: the 32-byte digest, padding, length 256.
-                for t in 0..<8 { w[t] = first[t] }
+                w[0] = m[0] &+ a; w[1] = m[1] &+ b; w[2] = m[2] &+ c; w[3] = m[3] &+ d
+                w[4] = m[4] &+ e; w[5] = m[5] &+ f; w[6] = m[6] &+ g; w[7] = m[7] &+ h
                 w[8] = 0x8000_0000
                 for t in 9..<15 { w[t] = 0 }
                 w[15] = 256
-                for t in 16..<64 {
-                    w[t] = SHA256.smallSigma1(w[t - 2]) &+ w[t - 7] &+ SHA256.smallSigma0(w[t - 15]) &+ w[t - 16]
-                }
-                s = SHA256.initialState
-                for t in 0..<61 { s = Self.round(s, k[t] &+ w[t]) }
-                // After 61 rounds e is what ends up in h after round 64.
-                let top = (SHA256.initialState[7] &+ s[4]).byteSwapped
-                if top > targetTop { return nil }
-                for t in 61..<64 { s = Self.round(s, k[t] &+ w[t]) }
-                let final = SHA256.initialState &+ s
+                Self.expandSchedule(w, from: 16)
+                let iv = SHA256.initialState
+                a = iv[0]; b = iv[1]; c = iv[2]; d = iv[3]; e = iv[4]; f = iv[5]; g = iv[6]; h = iv[7]
+                for t in 0..<61 { Self.round(&a, &b, &c, &d, &e, &f, &g, &h, k[t] &+ w[t]) }
+                // After 61 rounds e is what ends up in h after round 64: the hash's top word.
+                if (iv[7] &+ e).byteSwapped > targetTop { return nil }
+                for t in 61..<64 { Self.round(&a, &b, &c, &d, &e, &f, &g, &h, k[t] &+ w[t]) }
+                let final = iv &+ SHA256.State(a, b, c, d, e, f, g, h)
                 return Self.meets(final, work.target) ? final : nil
             }
         }
+    }
+
+    @inline(__always)
+    private static func expandSchedule(_ w: UnsafeMutableBufferPointer<UInt32>, from start: Int) {
+        for t in start..<64 {
+            w[t] = SHA256.smallSigma1(w[t - 2]) &+ w[t - 7] &+ SHA256.smallSigma0(w[t - 15]) &+ w[t - 16]
+        }
+    }
+
+    /// One SHA-256 round on the working variables, with K[t] + W[t] already added.
+    @inline(__always)
+    private static func round(_ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32,
+                              _ e: inout UInt32, _ f: inout UInt32, _ g: inout UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let t1 = h &+ SHA256.bigSigma1(e) &+ SHA256.choose(e, f, g) &+ kw
+        let t2 = SHA256.bigSigma0(a) &+ SHA256.majority(a, b, c)
+        h = g; g = f; f = e; e = d &+ t1
+        d = c; c = b; b = a; a = t1 &+ t2
     }
 
     /// Whether a final state (digest words) read as a little-endian number is ≤ target.
@@ -105,12 +121,5 @@ public struct ReferenceNonceScanner: Sendable {
             if limb != target[i] { return limb < target[i] }
         }
         return true
-    }
-
-    @inline(__always)
-    static func round(_ s: SHA256.State, _ kw: UInt32) -> SHA256.State {
-        let t1 = s[7] &+ SHA256.bigSigma1(s[4]) &+ SHA256.choose(s[4], s[5], s[6]) &+ kw
-        let t2 = SHA256.bigSigma0(s[0]) &+ SHA256.majority(s[0], s[1], s[2])
-        return SHA256.State(t1 &+ t2, s[0], s[1], s[2], s[3] &+ t1, s[4], s[5], s[6])
     }
 }

@@ -47,7 +47,7 @@ public struct StratumSession {
 
     private enum RequestKind {
         case configure, subscribe(withParams: Bool), authorize, extranonceSubscribe, suggestDifficulty
-        /// `carryDeadline`: set for a share sent again after a resume (kept if it is carried again).
+        /// `carryDeadline`: set (only) for a share sent again after a resume (kept if it is carried again).
         case submit(token: UInt64, share: ShareSubmission, carryDeadline: Instant?)
 
         var method: String {
@@ -188,8 +188,14 @@ public struct StratumSession {
                 + close(.authorizationFailed(reason))
         case .extranonceSubscribe, .suggestDifficulty:
             return []  // Optional extensions: a refusal changes nothing.
-        case .submit(let token, _, _):
-            return [.resolve(token: token, ShareResult(SubmitResult(response: response)))]
+        case .submit(let token, _, let carryDeadline):
+            let result = ShareResult(SubmitResult(response: response))
+            if carryDeadline != nil, case .rejected(.duplicate, _) = result {
+                // Sent again after a resume: the pool already has it, so the first submit was
+                // accepted and only its answer was lost with the connection.
+                return [.resolve(token: token, .accepted)]
+            }
+            return [.resolve(token: token, result)]
         }
     }
 
@@ -430,7 +436,8 @@ public struct StratumSession {
             let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
                                                extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                                versionBits: versionMask == nil ? nil : share.versionBits)
-            actions.append(send(request, kind: .submit(token: carried.token, share: share, carryDeadline: carried.deadline),
+            let carryDeadline = carried.deadline ?? now + configuration.submitTimeout
+            actions.append(send(request, kind: .submit(token: carried.token, share: share, carryDeadline: carryDeadline),
                                 deadline: now + configuration.submitTimeout))
             sent += 1
         }

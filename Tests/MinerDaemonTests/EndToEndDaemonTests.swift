@@ -256,4 +256,26 @@ final class EndToEndDaemonTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(late.count, ignored, "every ignored share accepted after the resume")
         run.assertConsistent()
     }
+
+    /// The pool accepted shares but their answers were lost with the connection: sent again on
+    /// the resumed session, the pool calls them duplicates, and the miner counts them accepted
+    /// (once each): miner and pool agree on what was credited, and nothing is lost.
+    func testSharesWhoseAnswersWereLostCountAsAcceptedAfterTheResume() async throws {
+        let run = try await EndToEndRun()
+        await run.expect { run.pool.stats.accepted >= 1 }
+        run.pool.withholdSubmitAnswers(true)
+        await run.expect(.seconds(4), "shares accepted but unanswered") { run.pool.stats.withheldAnswers >= 2 }
+        run.pool.withholdSubmitAnswers(false)
+        let withheld = run.pool.stats.withheldAnswers
+        run.pool.dropAllConnections()
+        await run.expect { run.sessions(subscribed: true).count == 2 }
+        await run.expect { (run.pool.stats.rejectedByReason[.duplicate] ?? 0) >= withheld }
+        try await run.stop()
+        let stats = run.pool.stats
+        XCTAssertEqual(stats.sessions.last?.extranonce1, stats.sessions.first?.extranonce1, "resumed")
+        XCTAssertEqual(stats.rejectedByReason[.duplicate], withheld, "each withheld share sent again exactly once")
+        XCTAssertEqual(stats.rejected, withheld, "\(stats.rejectedByReason)")
+        XCTAssertEqual(run.counters.rejected + run.counters.lost, 0, "\(run.counters)")
+        run.assertConsistent()  // pool accepted == miner accepted
+    }
 }

@@ -111,6 +111,23 @@ final class EndToEndSessionResumeTests: XCTestCase {
         XCTAssertEqual(h.handle(.closed("bye")), [], "everything was resolved exactly once")
     }
 
+    /// A resubmitted share the pool calls a duplicate was accepted the first time (only the answer
+    /// was lost); a duplicate on a first submit stays a rejection.
+    func testDuplicateAnswerToAResubmissionMeansTheFirstSubmitWasAccepted() {
+        var h = Harness(epoch: 2, previous: ("sub1", Self.extranonce1))
+        _ = h.subscribe()
+        _ = h.authorize()
+        _ = h.receive(Self.notify("j1"))
+        let resent = h.handle(.resubmit([CarriedShare(token: 1, share: Self.share(epoch: 1, nonce: 1))], now: h.now))
+        let resentID = sentObject(resent.sentLines[0])["id"]!.integerValue!
+        XCTAssertEqual(h.receive(#"{"id":\#(resentID),"result":null,"error":[22,"Duplicate share",null]}"#).resolutions,
+                       [1: [.accepted]])
+        let fresh = h.handle(.submit(Self.share(epoch: 2, nonce: 2), token: 2, now: h.now))
+        let freshID = sentObject(fresh.sentLines[0])["id"]!.integerValue!
+        let answer = h.receive(#"{"id":\#(freshID),"result":null,"error":[22,"Duplicate share",null]}"#).resolutions
+        guard case .rejected(.duplicate, _)? = answer[2]?.first else { return XCTFail("\(answer)") }
+    }
+
     func testSharesAreLostWhenThePoolDoesNotResume() {
         let (carried, _) = firstSessionWithTwoUnanswered()
         var h = Harness(epoch: 2, previous: ("sub1", Self.extranonce1))
