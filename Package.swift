@@ -36,7 +36,8 @@ let package = Package(
         .target(
             name: "StratumClient",
             dependencies: [
-                "StratumProtocol",
+                // MiningCore only for its SHA-256 (certificate pinning); never the engine.
+                "StratumProtocol", "MiningCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
