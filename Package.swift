@@ -75,6 +75,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob and the session (Fuzz/README.md).
+        .executableTarget(name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "StratumClient"], path: "Fuzz/StratumFuzzer"),
+
         // Loads ../shared/vectors/vectors.json for the test targets.
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),

@@ -43,8 +43,9 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    /// The next complete line (without terminator), or nil when more bytes are needed.
-    mutating func nextLine(_ buffer: inout ByteBuffer) throws -> ByteBuffer? {
+    /// The next complete line (without terminator), or nil when more bytes are needed. Public so
+    /// the fuzzer (`Fuzz/StratumFuzzer`) splits bytes exactly as the client does, without NIO channels.
+    public mutating func nextLine(_ buffer: inout ByteBuffer) throws -> ByteBuffer? {
         let view = buffer.readableBytesView
         let searchStart = view.index(view.startIndex, offsetBy: min(scannedBytes, view.count))
         guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {

@@ -8,6 +8,8 @@ public enum SessionCloseReason: Sendable, Hashable, CustomStringConvertible {
     case requestTimeout(method: String)
     /// Nothing arrived for the idle timeout.
     case idleTimeout
+    /// Authorized, but no `mining.notify` arrived within the job timeout (notify starvation).
+    case noJob(after: Duration)
     case subscribeFailed(String)
     case authorizationFailed(String)
     /// The pool sent `client.reconnect`.
@@ -23,7 +25,7 @@ public enum SessionCloseReason: Sendable, Hashable, CustomStringConvertible {
     /// next session (if it resumes): not when we chose to leave the pool or it refused us.
     public var allowsResubmission: Bool {
         switch self {
-        case .connectionLost, .requestTimeout, .idleTimeout, .reconnectRequested, .protocolViolation: true
+        case .connectionLost, .requestTimeout, .idleTimeout, .noJob, .reconnectRequested, .protocolViolation: true
         case .subscribeFailed, .authorizationFailed, .returnToPrimary, .shutdown: false
         }
     }
@@ -33,6 +35,7 @@ public enum SessionCloseReason: Sendable, Hashable, CustomStringConvertible {
         case .connectionLost(let why): "connection lost: \(why)"
         case .requestTimeout(let method): "no answer to \(method) in time"
         case .idleTimeout: "idle timeout"
+        case .noJob(let after): "no mining.notify within \(after) of authorization"
         case .subscribeFailed(let why): "subscribe failed: \(why)"
         case .authorizationFailed(let why): "authorization failed: \(why)"
         case .reconnectRequested: "pool requested reconnect"
@@ -59,6 +62,8 @@ public struct StratumSessionConfiguration: Sendable {
     public var requestTimeout: Duration
     public var idleTimeout: Duration
     public var submitTimeout: Duration
+    /// Close (`.noJob`) when no `mining.notify` arrived this long after authorization; nil: never.
+    public var jobTimeout: Duration?
     /// Set on a non-primary pool: close with `.returnToPrimary` after being authorized this long.
     public var returnToPrimaryAfter: Duration?
     public var versionRollingMask: UInt32
@@ -71,7 +76,9 @@ public struct StratumSessionConfiguration: Sendable {
                 epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
                 requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
                 submitTimeout: Duration = .seconds(30), returnToPrimaryAfter: Duration? = nil,
-                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false) {
+                versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false,
+                jobTimeout: Duration? = nil) {
+        self.jobTimeout = jobTimeout
         self.carryPendingShares = carryPendingShares
         self.pool = pool
         self.poolURL = poolURL ?? pool.url

@@ -145,7 +145,7 @@ public final class StratumClient: Sendable {
             idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
             returnToPrimaryAfter: index == 0 ? nil : configuration.primaryReturnAfter,
             versionRollingMask: configuration.versionRollingMask,
-            carryPendingShares: configuration.resubmitPendingOnResume)
+            carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout)
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"

@@ -47,6 +47,8 @@ public struct StratumClientConfiguration: Sendable {
     public var idleTimeout: Duration
     /// A submit not answered in this time is resolved as lost.
     public var submitTimeout: Duration
+    /// Authorized but no job (`mining.notify`) this long after: close and reconnect / fail over.
+    public var jobTimeout: Duration
     public var backoff: ReconnectBackoff
     /// Go back to the primary after a non-primary pool has been authorized this long.
     public var primaryReturnAfter: Duration
@@ -70,7 +72,8 @@ public struct StratumClientConfiguration: Sendable {
                 stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 tickInterval: Duration = .milliseconds(500),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
-                resubmitPendingOnResume: Bool = true) {
+                resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120)) {
+        self.jobTimeout = jobTimeout
         self.resubmitPendingOnResume = resubmitPendingOnResume
         self.pools = pools
         self.user = user

@@ -106,6 +106,8 @@ public struct StratumSession {
     private var resubmitQueue: [CarriedShare] = []
     /// The pool resumed the previous subscription (same extranonce1).
     public private(set) var resumed = false
+    /// Whether a `mining.notify` was applied on this connection (for the job timeout).
+    public private(set) var hasJob = false
 
     public init(configuration: StratumSessionConfiguration) {
         self.configuration = configuration
@@ -320,6 +322,7 @@ public struct StratumSession {
     }
 
     private mutating func job(_ notify: MiningNotify) -> [Action] {
+        hasJob = true
         var context = JobContext(extranonce1: extranonce1 ?? [], extranonce2Size: extranonce2Size)
         var extranonceChanged = false
         if let next = pendingExtranonce {
@@ -466,6 +469,11 @@ public struct StratumSession {
         }
         if let last = lastReceived, now - last >= configuration.idleTimeout {
             return actions + close(.idleTimeout)
+        }
+        if let limit = configuration.jobTimeout, !hasJob, let since = authorizedAt, now - since >= limit {
+            protocolErrorCount += 1
+            return actions + [.emit(.protocolError("no mining.notify within \(limit) of authorization; reconnecting"))]
+                + close(.noJob(after: limit))
         }
         if let after = configuration.returnToPrimaryAfter, let since = authorizedAt, now - since >= after {
             return actions + close(.returnToPrimary)

@@ -73,9 +73,13 @@ public struct WorkerSettings: Sendable {
     public var password: String
     public var threads: Int
     public var pools: [PoolConfiguration]
+    /// Adjusts the client configuration built from these settings (timeouts, backoff, failover
+    /// delays); not read from the configuration file. nil: the client defaults.
+    public var clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)?
 
     public init(name: String, user: String, password: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                pools: [PoolConfiguration]) {
+                pools: [PoolConfiguration], clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)? = nil) {
+        self.clientTuning = clientTuning
         self.name = name
         self.user = user
         self.password = password
@@ -84,7 +88,10 @@ public struct WorkerSettings: Sendable {
     }
 
     func clientConfiguration(userAgent: String) -> StratumClientConfiguration {
-        StratumClientConfiguration(pools: pools, user: user, password: password, userAgent: userAgent, workerName: name)
+        var configuration = StratumClientConfiguration(pools: pools, user: user, password: password, userAgent: userAgent,
+                                                       workerName: name)
+        clientTuning?(&configuration)
+        return configuration
     }
 }
 
