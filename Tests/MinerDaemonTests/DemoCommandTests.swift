@@ -29,10 +29,17 @@ final class DemoCommandTests: XCTestCase {
         """.write(toFile: config, atomically: true, encoding: .utf8)
 
         let scrape = Task { () -> (String, String) in
-            try await Task.sleep(for: .seconds(3))
-            return (try httpGet(port: metricsPort, path: "/metrics"), try tcpRequest(port: apiPort, #"{"command":"summary"}"#))
+            // The demo measures the machine before it starts its pool and endpoints: wait for them.
+            let deadline = ContinuousClock.now + .seconds(25)
+            while true {
+                do {
+                    return (try httpGet(port: metricsPort, path: "/metrics"), try tcpRequest(port: apiPort, #"{"command":"summary"}"#))
+                } catch where ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
         }
-        let run = try SwiftMinerBinary.run(["demo", "--seconds", "5", "--threads", "1", "--config", config])
+        let run = try SwiftMinerBinary.run(["demo", "--seconds", "8", "--threads", "1", "--config", config])
         XCTAssertEqual(run.status, 0, run.stderr)
         let (metrics, summary) = try await scrape.value
 

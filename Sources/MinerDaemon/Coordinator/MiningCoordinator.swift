@@ -25,6 +25,8 @@ public actor MiningCoordinator {
     private var latencyTotalMilliseconds = 0.0
     private var latencyCount = 0
     private var hasConnectedBefore = false
+    /// The pool answered mining.authorize with true on the current connection.
+    private var isAuthorized = false
     private var jobs: [JobKey: MiningJob] = [:]
     private var jobOrder: [JobKey] = []
     private var current: (job: MiningJob, epoch: UInt64, key: JobKey)?
@@ -90,11 +92,13 @@ public actor MiningCoordinator {
     func handle(_ event: StratumClientEvent) {
         switch event {
         case .connecting(let url, let attempt):
+            isAuthorized = false
             status.poolState = "connecting"
             if hasConnectedBefore { status.reconnects += 1 }
             hasConnectedBefore = true
             logger.info("connecting to \(url)", metadata: ["worker": "\(workerName)", "attempt": "\(attempt)"])
         case .connected(let url):
+            isAuthorized = false
             status.poolState = "subscribing"
             status.poolURL = url
             status.connectedSince = Date()
@@ -107,9 +111,14 @@ public actor MiningCoordinator {
             ])
         case .authorized(let worker):
             status.poolState = "mining"
+            isAuthorized = true
             logger.info("authorized", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
+            // Jobs that arrived before the answer to mining.authorize are mined from now on.
+            if let current { engine.setWork(WorkTemplate(job: current.job, epoch: current.epoch)) }
         case .authorizationFailed(let worker, let reason):
             status.poolState = "unauthorized"
+            isAuthorized = false
+            engine.setWork(nil)
             logger.error("authorization refused: \(reason)", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
         case .versionRollingMask(let mask):
             status.versionRollingMask = mask
@@ -139,6 +148,7 @@ public actor MiningCoordinator {
                 logger.warning("ignoring job \(assignment.notify.jobID.prefix(64)): \(error)", metadata: ["worker": "\(workerName)"])
             }
         case .disconnected(let url, let reason):
+            isAuthorized = false
             status.poolState = "disconnected"
             status.connectedSince = nil
             engine.setWork(nil)
@@ -163,7 +173,8 @@ public actor MiningCoordinator {
         jobs[key] = job
         while jobOrder.count > Self.maxRememberedJobs { jobs[jobOrder.removeFirst()] = nil }
         current = (job, epoch, key)
-        engine.setWork(WorkTemplate(job: job, epoch: epoch))
+        // Shares found before the pool accepted our login would only be refused (or lost).
+        if isAuthorized { engine.setWork(WorkTemplate(job: job, epoch: epoch)) }
     }
 
     // MARK: - Candidates
