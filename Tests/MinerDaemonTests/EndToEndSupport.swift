@@ -10,7 +10,7 @@ import XCTest
 
 /// The real daemon (`MinerService`: client, hashing engine, coordinator) mining against a real
 /// `LocalPool` on 127.0.0.1, with everything it reports collected for assertions.
-final class EndToEndRun: @unchecked Sendable {
+final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// A difficulty giving a few shares a second per thread with the kernel this machine picks
     /// (C kernels: millions of hashes a second; the Swift kernel: tens of thousands).
     static let difficulty: Double = KernelSelection.automatic().kind == .swift ? 2e-6 : 1e-3
@@ -49,7 +49,7 @@ final class EndToEndRun: @unchecked Sendable {
         let worker = WorkerSettings(name: "rig1", user: user, password: password, threads: threads, pools: pools(port))
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: nil, shareLog: nil,
                                      statusInterval: .seconds(1))
-        let box = ShareEventSink()
+        let box = ShareEventRelay<EndToEndRun>()
         let service = try MinerService(settings: settings, logger: logger) { box.add($0) }
         group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
         let group = self.group
@@ -58,7 +58,7 @@ final class EndToEndRun: @unchecked Sendable {
         observe(pool)
     }
 
-    fileprivate func record(_ event: ShareEvent) { lock.withLock { _shareEvents.append(event) } }
+    func record(_ event: ShareEvent) { lock.withLock { _shareEvents.append(event) } }
 
     private func observe(_ pool: LocalPool) {
         let task = Task { [weak self] in
@@ -128,11 +128,18 @@ final class EndToEndRun: @unchecked Sendable {
     }
 }
 
-private final class ShareEventSink: @unchecked Sendable {
+/// Something that keeps the share events of a daemon run.
+protocol ShareEventRecording: AnyObject {
+    func record(_ event: ShareEvent)
+}
+
+/// Forwards the daemon's share events to their run, keeping those that arrive before the run
+/// object exists (the observer is created first).
+final class ShareEventRelay<Owner: ShareEventRecording>: @unchecked Sendable {
     private let lock = NSLock()
     private var early: [ShareEvent] = []
-    private weak var _owner: EndToEndRun?
-    var owner: EndToEndRun? {
+    private weak var _owner: Owner?
+    var owner: Owner? {
         get { lock.withLock { _owner } }
         set {
             let pending = lock.withLock { () -> [ShareEvent] in
@@ -145,7 +152,7 @@ private final class ShareEventSink: @unchecked Sendable {
     }
 
     func add(_ event: ShareEvent) {
-        let owner = lock.withLock { () -> EndToEndRun? in
+        let owner = lock.withLock { () -> Owner? in
             if _owner == nil { early.append(event) }
             return _owner
         }

@@ -9,7 +9,7 @@ import XCTest
 /// The real daemon (`MinerService`, one worker, one thread) against scripted pools, with short
 /// client timeouts, a status file and a share log in a temporary directory, and everything it
 /// reports (share events, log lines) collected for assertions.
-final class FaultRun: @unchecked Sendable {
+final class FaultRun: ShareEventRecording, @unchecked Sendable {
     /// Client timeouts scaled down so each scenario takes seconds.
     static let fast: @Sendable (inout StratumClientConfiguration) -> Void = { c in
         c.connectTimeout = .seconds(1)
@@ -47,7 +47,7 @@ final class FaultRun: @unchecked Sendable {
         }
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(3), statusFile: directory + "/status.json",
                                      shareLog: directory + "/shares.jsonl", statusInterval: .milliseconds(250))
-        let sink = EventSink()
+        let sink = ShareEventRelay<FaultRun>()
         let service = try MinerService(settings: settings, logger: logger) { sink.add($0) }
         group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
         let group = self.group
@@ -60,7 +60,7 @@ final class FaultRun: @unchecked Sendable {
         try self.init(urls: ports.map { "stratum+tcp://127.0.0.1:\($0)" }, user: user, tuning: tuning)
     }
 
-    fileprivate func record(_ event: ShareEvent) { lock.withLock { _events.append(event) } }
+    func record(_ event: ShareEvent) { lock.withLock { _events.append(event) } }
 
     /// Graceful shutdown: hashing stops, pending shares get `shutdownGrace` to be answered, the
     /// final status file is written.
@@ -127,30 +127,5 @@ final class FaultRun: @unchecked Sendable {
         XCTAssertEqual(byResult["accepted", default: 0], Int(counters.accepted), "share log: accepted", file: file, line: line)
         XCTAssertEqual(byResult["lost", default: 0], Int(counters.lost), "share log: lost \(byResult)", file: file, line: line)
         XCTAssertEqual(byResult["rejected", default: 0], Int(counters.rejected), "share log: rejected \(byResult)", file: file, line: line)
-    }
-}
-
-private final class EventSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var early: [ShareEvent] = []
-    private weak var _owner: FaultRun?
-    var owner: FaultRun? {
-        get { lock.withLock { _owner } }
-        set {
-            let pending = lock.withLock { () -> [ShareEvent] in
-                _owner = newValue
-                defer { early = [] }
-                return early
-            }
-            for event in pending { newValue?.record(event) }
-        }
-    }
-
-    func add(_ event: ShareEvent) {
-        let owner = lock.withLock { () -> FaultRun? in
-            if _owner == nil { early.append(event) }
-            return _owner
-        }
-        owner?.record(event)
     }
 }
