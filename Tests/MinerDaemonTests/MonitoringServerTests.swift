@@ -205,7 +205,10 @@ enum TCPClient {
                 break
             }
         }
-        if shutdownWrite { try await channel.close(mode: .output).get() }
+        if shutdownWrite {
+            // The server may already have answered a complete command and closed; then nothing is left to shut.
+            do { try await channel.close(mode: .output).get() } catch ChannelError.alreadyClosed, ChannelError.outputClosed {}
+        }
         return try await withThrowingTaskGroup(of: [UInt8].self) { group in
             group.addTask { try await collector.done.futureResult.get() }
             group.addTask {
