@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [
                 "MiningCore", "CSHA256Kernels",
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
         // Stratum v1 client: framing, session state machine, reconnect/failover, TLS.
         .target(

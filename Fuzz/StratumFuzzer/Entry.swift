@@ -17,15 +17,20 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
 @main
 enum ReplayDriver {
     static func main() {
-        var args = Array(CommandLine.arguments.dropFirst())
         var mutations = 0
         var seed: UInt64 = 1
-        while let flag = args.first, flag.hasPrefix("--") {
-            args.removeFirst()
-            guard let value = args.first else { break }
-            args.removeFirst()
-            if flag == "--mutate" { mutations = Int(value) ?? 0 }
-            if flag == "--seed" { seed = UInt64(value) ?? 1 }
+        var args: [String] = []
+        var rest = CommandLine.arguments.dropFirst()[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--mutate", "--seed":
+                guard let text = rest.popFirst(), let value = UInt64(text) else {
+                    fatalError("\(argument) needs a non-negative number")
+                }
+                if argument == "--mutate" { mutations = Int(value) } else { seed = value }
+            default:
+                args.append(argument)
+            }
         }
         var inputs: [(String, [UInt8])] = []
         let fm = FileManager.default

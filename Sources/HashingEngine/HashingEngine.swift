@@ -1,6 +1,6 @@
 import Atomics
 import MiningCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// N dedicated OS threads scanning nonces for the current work template.
 ///
@@ -19,10 +19,13 @@ public final class HashingEngine: Sendable {
     private let continuation: AsyncStream<ShareCandidate>.Continuation
     private let generation = ManagedAtomic<UInt64>(0)
     private let running = ManagedAtomic<Bool>(false)
-    private let slot = Mutex<(generation: UInt64, template: WorkTemplate?)>((0, nil))
+    // pthread-backed locks (NIOLockedValueBox) rather than Synchronization.Mutex: on Linux the
+    // latter's contended futex hand-off is invisible to ThreadSanitizer, which then reports false
+    // races on everything it guards. They are taken once per new template, never in the hash loop.
+    private let slot = NIOLockedValueBox<(generation: UInt64, template: WorkTemplate?)>((0, nil))
     private let counters: HashCounters
     private let hardwareErrorCount = ManagedAtomic<UInt64>(0)
-    private let threads = Mutex<[OSThread]>([])
+    private let threads = NIOLockedValueBox<[OSThread]>([])
     private let batchTargetNanoseconds: UInt64
 
     /// - Parameters:
@@ -44,13 +47,13 @@ public final class HashingEngine: Sendable {
         let started = (0..<threadCount).map { index in
             OSThread { [self] in self.workerLoop(index: index) }
         }
-        threads.withLock { $0 = started }
+        threads.withLockedValue { $0 = started }
     }
 
     /// Publishes a new template (nil: stop hashing and idle). Returns its generation.
     @discardableResult
     public func setWork(_ template: WorkTemplate?) -> UInt64 {
-        slot.withLock { slot in
+        slot.withLockedValue { slot in
             let next = slot.generation + 1
             slot = (next, template)
             generation.store(next, ordering: .releasing)
@@ -64,7 +67,7 @@ public final class HashingEngine: Sendable {
     /// Stops and joins every thread, then finishes `candidates`.
     public func stop() {
         running.store(false, ordering: .releasing)
-        let joining = threads.withLock { threads -> [OSThread] in
+        let joining = threads.withLockedValue { threads -> [OSThread] in
             defer { threads = [] }
             return threads
         }
@@ -93,7 +96,7 @@ public final class HashingEngine: Sendable {
         while running.load(ordering: .relaxed) {
             let current = generation.load(ordering: .acquiring)
             if current != seenGeneration {
-                let (publishedGeneration, template) = slot.withLock { ($0.generation, $0.template) }
+                let (publishedGeneration, template) = slot.withLockedValue { ($0.generation, $0.template) }
                 seenGeneration = publishedGeneration
                 units = template.map { WorkUnitSequence(template: $0, threadIndex: index, threadCount: threadCount) }
                 unit = units?.next()

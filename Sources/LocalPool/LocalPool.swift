@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import MiningCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
 import StratumProtocol
-import Synchronization
 
 /// A real Stratum v1 pool on loopback (tests and `swiftminer demo`): it hands out well-formed
 /// SHA-256d jobs and validates every submitted share completely with `MiningJob.evaluate`.
@@ -32,7 +32,9 @@ public final class LocalPool: Sendable {
         var stopped = false
     }
 
-    private let state: Mutex<State>
+    // NIOLockedValueBox (pthread) rather than Synchronization.Mutex, whose contended hand-off
+    // ThreadSanitizer cannot see on Linux (false race reports).
+    private let state: NIOLockedValueBox<State>
     private let continuation: AsyncStream<LocalPoolEvent>.Continuation
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -44,7 +46,7 @@ public final class LocalPool: Sendable {
         self.logger = logger
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
         (events, continuation) = AsyncStream.makeStream(of: LocalPoolEvent.self, bufferingPolicy: .bufferingNewest(10_000))
-        state = Mutex(State(core: PoolCore(configuration: configuration)))
+        state = NIOLockedValueBox(State(core: PoolCore(configuration: configuration)))
     }
 
     // MARK: Lifecycle
@@ -52,7 +54,7 @@ public final class LocalPool: Sendable {
     /// Binds the listening socket and creates the first job; returns the bound port.
     public func start() async throws -> Int {
         try configuration.validate()
-        try state.withLock { state in
+        try state.withLockedValue { state in
             guard !state.started else { throw LocalPoolError.alreadyStarted }
             state.started = true
             _ = state.core.makeJob(clean: true, now: Self.now())
@@ -62,7 +64,7 @@ public final class LocalPool: Sendable {
         do {
             sslContext = try configuration.tls.map(Self.makeSSLContext)
         } catch {
-            state.withLock { $0.started = false }
+            state.withLockedValue { $0.started = false }
             throw error
         }
         let bootstrap = ServerBootstrap(group: group)
@@ -83,7 +85,7 @@ public final class LocalPool: Sendable {
         do {
             server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         } catch {
-            state.withLock { $0.started = false }
+            state.withLockedValue { $0.started = false }
             throw error
         }
         let port = server.localAddress?.port ?? configuration.port
@@ -94,7 +96,7 @@ public final class LocalPool: Sendable {
                 self?.broadcastNewJob(clean: false)
             }
         }
-        state.withLock { state in
+        state.withLockedValue { state in
             state.serverChannel = server
             state.timer = timer
         }
@@ -113,7 +115,7 @@ public final class LocalPool: Sendable {
 
     /// Closes the listening socket and every session, and finishes `events`.
     public func stop() async {
-        let (server, timer, channels) = state.withLock { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
+        let (server, timer, channels) = state.withLockedValue { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
             state.stopped = true
             defer {
                 state.serverChannel = nil
@@ -129,7 +131,7 @@ public final class LocalPool: Sendable {
 
     /// The bound port while running.
     public var port: Int? {
-        state.withLock { $0.serverChannel?.localAddress?.port }
+        state.withLockedValue { $0.serverChannel?.localAddress?.port }
     }
 
     // MARK: Control (tests and demo)
@@ -198,13 +200,13 @@ public final class LocalPool: Sendable {
     /// if it was lost on the way (counted in `stats.ignoredSubmits`): the miner's submits stay
     /// pending. For tests of what a miner does with unanswered shares.
     public func ignoreSubmits(_ ignore: Bool) {
-        state.withLock { $0.core.ignoringSubmits = ignore }
+        state.withLockedValue { $0.core.ignoringSubmits = ignore }
     }
 
     /// While on, every `mining.submit` is judged and counted as usual but not answered, as if the
     /// answer was lost on the way (counted in `stats.withheldAnswers`).
     public func withholdSubmitAnswers(_ withhold: Bool) {
-        state.withLock { $0.core.withholdingAnswers = withhold }
+        state.withLockedValue { $0.core.withholdingAnswers = withhold }
     }
 
     /// Closes every client connection (the listener stays open; subscriptions stay resumable).
@@ -219,29 +221,29 @@ public final class LocalPool: Sendable {
 
     /// A snapshot of the counters.
     public var stats: LocalPoolStats {
-        state.withLock { $0.core.stats }
+        state.withLockedValue { $0.core.stats }
     }
 
     /// The most recent job (nil before `start()`).
     public var currentJob: LocalPoolJob? {
-        state.withLock { $0.core.currentJob }
+        state.withLockedValue { $0.core.currentJob }
     }
 
     /// A recent job by id (the last 64 are kept).
     public func job(id: String) -> LocalPoolJob? {
-        state.withLock { $0.core.job(id: id) }
+        state.withLockedValue { $0.core.job(id: id) }
     }
 
     /// Ids of the open sessions.
     public var sessionIDs: [LocalPoolSessionID] {
-        state.withLock { $0.core.openSessionIDs }
+        state.withLockedValue { $0.core.openSessionIDs }
     }
 
     // MARK: Session plumbing (called by SessionHandler on the channel's event loop)
 
     func sessionOpened(channel: any Channel) -> LocalPoolSessionID? {
         let remote = channel.remoteAddress.map { "\($0)" } ?? "unknown"
-        return state.withLock { state -> LocalPoolSessionID? in
+        return state.withLockedValue { state -> LocalPoolSessionID? in
             guard !state.stopped else { return nil }
             let (id, effects) = state.core.openSession(remote: remote)
             state.channels[id] = channel
@@ -251,13 +253,13 @@ public final class LocalPool: Sendable {
     }
 
     func received(line: [UInt8], session: LocalPoolSessionID) {
-        state.withLock { state in
+        state.withLockedValue { state in
             apply(state.core.handleLine(line, session: session, now: Self.now()), in: &state)
         }
     }
 
     func sessionClosed(_ session: LocalPoolSessionID) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.channels[session] = nil
             apply(state.core.closeSession(session), in: &state)
         }
@@ -280,11 +282,11 @@ public final class LocalPool: Sendable {
     }
 
     private func update(_ body: (inout PoolCore) -> [PoolEffect]) {
-        state.withLock { state in apply(body(&state.core), in: &state) }
+        state.withLockedValue { state in apply(body(&state.core), in: &state) }
     }
 
     private func update<T>(_ body: (inout PoolCore) -> (T, [PoolEffect])) -> T {
-        state.withLock { state in
+        state.withLockedValue { state in
             let (value, effects) = body(&state.core)
             apply(effects, in: &state)
             return value

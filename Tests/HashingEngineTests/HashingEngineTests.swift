@@ -118,9 +118,15 @@ final class HashingEngineTests: XCTestCase {
         XCTAssertTrue(seen.allSatisfy { $0.jobID == "new" && $0.generation == generation && $0.epoch == 2 })
         // Idle: no work, counters stop.
         engine.setWork(nil)
-        try await Task.sleep(for: .milliseconds(200))
-        let paused = engine.hashCounts
-        try await Task.sleep(for: .milliseconds(200))
+        // Each thread finishes the batch it is in (~2 ms here, far longer under a sanitizer), then idles.
+        var paused = engine.hashCounts
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(300))
+            let now = engine.hashCounts
+            if now == paused { break }
+            paused = now
+        }
+        try await Task.sleep(for: .milliseconds(300))
         XCTAssertEqual(engine.hashCounts, paused, "no hashing without work")
         engine.stop()
     }

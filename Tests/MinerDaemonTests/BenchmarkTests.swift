@@ -7,7 +7,9 @@ import XCTest
 
 final class BenchmarkTests: XCTestCase {
     func testBenchJSONHasTheContractFields() throws {
-        let result = try SwiftMinerBinary.run(["bench", "--json", "--threads", "2", "--seconds", "0.5", "--kernel", "swift"])
+        // Long enough for each thread to finish a first batch of the portable kernel (debug build).
+        let duration = 0.5 * EndToEndRun.timeScale
+        let result = try SwiftMinerBinary.run(["bench", "--json", "--threads", "2", "--seconds", "\(duration)", "--kernel", "swift"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try JSONValue.parse(Array(result.stdout.utf8))
         XCTAssertEqual(Set(json.objectValue?.keys.map { $0 } ?? []),

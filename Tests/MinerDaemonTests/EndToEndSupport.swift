@@ -84,7 +84,13 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
         return pool
     }
 
-    /// Waits (polling) until `condition` holds; a test failure if it does not within `timeout`.
+    /// Sanitizer builds run several times slower: `SWIFTMINER_TEST_TIME_SCALE=4 swift test
+    /// --sanitize=thread` stretches every wait by that factor (never below 1).
+    static let timeScale: Double = ProcessInfo.processInfo.environment["SWIFTMINER_TEST_TIME_SCALE"]
+        .flatMap(Double.init).map { max(1, $0) } ?? 1
+
+    /// Waits (polling) until `condition` holds; a test failure if it does not within `timeout`
+    /// (times `timeScale`).
     func expect(_ timeout: Duration = .seconds(4), _ message: @autoclosure () -> String = "",
                 file: StaticString = #filePath, line: UInt = #line, until condition: () -> Bool) async {
         if await !wait(timeout, until: condition) {
@@ -95,7 +101,7 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
     @discardableResult
     func wait(_ timeout: Duration = .seconds(4), until condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + timeout * Self.timeScale
         while !condition() {
             if ContinuousClock.now >= deadline { return false }
             try? await Task.sleep(for: .milliseconds(20))

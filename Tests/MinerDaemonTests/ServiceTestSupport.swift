@@ -13,7 +13,7 @@ final class BackgroundMiner: @unchecked Sendable {
 
     init(_ arguments: [String], environment: [String: String], directory: String) throws {
         stderrPath = directory + "/stderr.log"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = SwiftMinerBinary.url
         process.arguments = arguments
         process.environment = environment

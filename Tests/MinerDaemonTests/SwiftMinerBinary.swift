@@ -2,14 +2,17 @@ import Foundation
 
 /// Runs the built `swiftminer` executable (SwiftPM builds it next to the test bundle).
 enum SwiftMinerBinary {
-    static var url: URL {
+    static var url: URL { productURL("swiftminer") }
+
+    /// An executable product of this package, built next to the test bundle.
+    static func productURL(_ name: String) -> URL {
         var directory = Bundle.main.bundleURL
         if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
         for candidate in [directory, directory.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("swiftminer")
+            let url = candidate.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        return directory.appendingPathComponent("swiftminer")
+        return directory.appendingPathComponent(name)
     }
 
     struct Result {
@@ -19,9 +22,10 @@ enum SwiftMinerBinary {
     }
 
     /// Runs to completion with a time limit.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 60) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 60,
+                    executable: URL = url) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
