@@ -94,7 +94,7 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     func expect(_ timeout: Duration = .seconds(4), _ message: @autoclosure () -> String = "",
                 file: StaticString = #filePath, line: UInt = #line, until condition: () -> Bool) async {
         if await !wait(timeout, until: condition) {
-            XCTFail("not reached within \(timeout). \(message())", file: file, line: line)
+            XCTFail("not reached within \(timeout * Self.timeScale). \(message())", file: file, line: line)
         }
     }
 
