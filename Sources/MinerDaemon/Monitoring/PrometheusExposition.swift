@@ -62,23 +62,17 @@ public enum PrometheusExposition {
             }
         }
 
-        out.family("swiftminer_shares_found_total", .counter, "Verified shares found (submitted or found stale before submitting).")
-        for w in workers { out.sample("swiftminer_shares_found_total", ["worker": w.name], w.found) }
+        out.perWorker("swiftminer_shares_found_total", .counter, "Verified shares found (submitted or found stale before submitting).", workers, \.found)
 
-        out.family("swiftminer_shares_pending", .gauge, "Submitted shares waiting for the pool's answer.")
-        for w in workers { out.sample("swiftminer_shares_pending", ["worker": w.name], w.pending) }
+        out.perWorker("swiftminer_shares_pending", .gauge, "Submitted shares waiting for the pool's answer.", workers, \.pending)
 
-        out.family("swiftminer_shares_accepted_difficulty_total", .counter, "Sum of the target difficulties of accepted shares.")
-        for w in workers { out.sample("swiftminer_shares_accepted_difficulty_total", ["worker": w.name], w.acceptedDifficulty) }
+        out.perWorker("swiftminer_shares_accepted_difficulty_total", .counter, "Sum of the target difficulties of accepted shares.", workers, \.acceptedDifficulty)
 
-        out.family("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).")
-        for w in workers { out.sample("swiftminer_hardware_errors_total", ["worker": w.name], w.hardwareErrors) }
+        out.perWorker("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).", workers, \.hardwareErrors)
 
-        out.family("swiftminer_blocks_found_total", .counter, "Shares that met the network target.")
-        for w in workers { out.sample("swiftminer_blocks_found_total", ["worker": w.name], w.blocksFound) }
+        out.perWorker("swiftminer_blocks_found_total", .counter, "Shares that met the network target.", workers, \.blocksFound)
 
-        out.family("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.")
-        for w in workers { out.sample("swiftminer_best_share_difficulty", ["worker": w.name], w.bestShareDifficulty) }
+        out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers, \.bestShareDifficulty)
 
         out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")
         out.sample("swiftminer_best_share_difficulty_ever", [:], snapshot.bestShareDifficultyEver)
@@ -100,8 +94,7 @@ public enum PrometheusExposition {
             }
         }
 
-        out.family("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.")
-        for w in workers { out.sample("swiftminer_pool_reconnects_total", ["worker": w.name], w.reconnects) }
+        out.perWorker("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.", workers, \.reconnects)
 
         out.family("swiftminer_share_submit_latency_seconds", .histogram, "Time from submitting a share to the pool's answer.")
         for w in workers {
@@ -136,6 +129,13 @@ public enum PrometheusExposition {
         mutating func family(_ name: String, _ type: MetricType, _ help: String) {
             let escaped = help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
             text += "# HELP \(name) \(escaped)\n# TYPE \(name) \(type.rawValue)\n"
+        }
+
+        /// A family with one sample per worker, labelled by `worker` only.
+        mutating func perWorker(_ name: String, _ type: MetricType, _ help: String,
+                                _ workers: [MonitoringSnapshot.Worker], _ value: (MonitoringSnapshot.Worker) -> Double) {
+            family(name, type, help)
+            for w in workers { sample(name, ["worker": w.name], value(w)) }
         }
 
         mutating func sample(_ name: String, _ labels: [String: String], _ value: Double) {
