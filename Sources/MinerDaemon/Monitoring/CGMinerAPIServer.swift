@@ -11,19 +11,8 @@ import StratumProtocol
 /// Clients that `CGMinerAPI.access` refuses (not loopback and not on the allow list) are
 /// disconnected without a reply. Requests over `CGMinerAPI.maxRequestBytes` get an error reply;
 /// idle connections close after `idleTimeout`.
-public final class CGMinerAPIServer: Sendable {
+public enum CGMinerAPIServer {
     public static let idleTimeout = TimeAmount.seconds(10)
-
-    public let address: ListenAddress
-    /// The port actually bound (differs from `address.port` when that is 0).
-    public let port: Int
-    private let channel: Channel
-
-    private init(address: ListenAddress, port: Int, channel: Channel) {
-        self.address = address
-        self.port = port
-        self.channel = channel
-    }
 
     /// Whether the API may listen on `address`: loopback always; anything else only when the
     /// allow list names a non-loopback client (otherwise nobody out there could use it).
@@ -33,7 +22,7 @@ public final class CGMinerAPIServer: Sendable {
 
     public static func start(address: ListenAddress, allow: [String],
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> CGMinerAPIServer {
+                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> MonitoringListener {
         let invalid = CGMinerAPI.invalidAllowEntries(allow)
         guard invalid.isEmpty else { throw AllowListError(entries: invalid) }
         try checkBindable(address, allow: allow)
@@ -53,14 +42,9 @@ public final class CGMinerAPIServer: Sendable {
                     try sync.addHandler(CGMinerAPIHandler(clientAddress: client, allow: allow, statusSource: statusSource))
                 }
             }
-        let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
-        let port = channel.localAddress?.port ?? address.port
-        logger.info("cgminer API listening on \(ListenAddress.display(host: address.host, port: port))")
-        return CGMinerAPIServer(address: address, port: port, channel: channel)
-    }
-
-    public func stop() async {
-        try? await channel.close()
+        let listener = try await MonitoringListener.bind(bootstrap, to: address)
+        logger.info("cgminer API listening on \(listener.display)")
+        return listener
     }
 
     public struct AllowListError: Error, CustomStringConvertible {

@@ -8,26 +8,15 @@ import StratumProtocol
 /// 404 for other paths, 405 for other methods. One request per connection (`Connection: close`),
 /// requests over `maxRequestBytes` are answered 431 and closed, idle connections close after
 /// `idleTimeout`.
-public final class MetricsServer: Sendable {
+public enum MetricsServer {
     public static let maxRequestBytes = 16 * 1024
     public static let idleTimeout = TimeAmount.seconds(10)
 
-    public let address: ListenAddress
-    /// The port actually bound (differs from `address.port` when that is 0).
-    public let port: Int
-    private let channel: Channel
-
-    private init(address: ListenAddress, port: Int, channel: Channel) {
-        self.address = address
-        self.port = port
-        self.channel = channel
-    }
-
-    /// Binds and serves until `stop()`.
+    /// Binds and serves until the returned listener's `stop()`.
     /// - Parameter allowNonLoopback: the configuration explicitly allows a non-loopback address.
     public static func start(address: ListenAddress, allowNonLoopback: Bool = false,
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> MetricsServer {
+                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> MonitoringListener {
         try address.checkBindable(allowNonLoopback: allowNonLoopback)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
@@ -46,14 +35,9 @@ public final class MetricsServer: Sendable {
                     try sync.addHandler(MetricsHTTPHandler(statusSource: statusSource, logger: logger))
                 }
             }
-        let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
-        let port = channel.localAddress?.port ?? address.port
-        logger.info("metrics endpoint listening on http://\(ListenAddress.display(host: address.host, port: port))/metrics")
-        return MetricsServer(address: address, port: port, channel: channel)
-    }
-
-    public func stop() async {
-        try? await channel.close()
+        let listener = try await MonitoringListener.bind(bootstrap, to: address)
+        logger.info("metrics endpoint listening on http://\(listener.display)/metrics")
+        return listener
     }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {

@@ -11,8 +11,8 @@ public actor MonitoringServices {
     public let metricsAllowNonLoopback: Bool
     private let group: EventLoopGroup
     private let logger: Logger
-    private var metrics: MetricsServer?
-    private var api: CGMinerAPIServer?
+    private var metrics: MonitoringListener?
+    private var api: MonitoringListener?
 
     public init(settings: MonitoringSettings, metricsAllowNonLoopback: Bool = false,
                 group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) {
