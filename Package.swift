@@ -83,7 +83,12 @@ let package = Package(
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),
-        .testTarget(name: "HashingEngineTests", dependencies: ["HashingEngine", "MiningCore", "CSHA256Kernels", "TestVectors"]),
+        // Test-only: the AVX-512 kernel's body over plain-C intrinsics, checked on CPUs without AVX-512.
+        .target(name: "CAVX512Emulation", dependencies: ["CSHA256Kernels"], path: "Tests/CAVX512Emulation",
+                cSettings: [.unsafeFlags(["-O2"])]),
+        .testTarget(
+            name: "HashingEngineTests",
+            dependencies: ["HashingEngine", "MiningCore", "CSHA256Kernels", "CAVX512Emulation", "TestVectors"]),
         .testTarget(
             name: "StratumClientTests",
             dependencies: [

@@ -1,10 +1,12 @@
 // AVX2 kernel: 8 nonces per __m256i, one stream per loop body.
 //
-// AVX2 has no rotate and no three-input logic, so a round costs about 35 instructions (each
-// Sigma is six shifts and five or/xor) and a nonce about 720 vector instructions in all (compiler
-// output: ~5,750 per loop body of 8). That is ~180 cycles per nonce at four vector instructions
-// per cycle; measured 12-13 MH/s on one thread of a shared AMD EPYC (Zen 3) at ~2.9 GHz. Computing
-// the schedule words just before their rounds instead of eight at a time measured the same.
+// AVX2 has no rotate and no three-input logic, so a round costs about 36 instructions (each
+// Sigma is six shifts and five or/xor) and a nonce about 790 vector instructions in all (objdump:
+// 6,321 ymm instructions per loop body of 8, 2,196 of them shifts). That is ~200 cycles per nonce
+// at four vector instructions per cycle, i.e. ~16 MH/s at 3.2 GHz if nothing ever stalls.
+// Measured, 1 thread: 14.9 MH/s on AMD EPYC Zen 5 (3.7 instructions per cycle; `swiftminer bench`,
+// median of 3), 11-13 MH/s on a shared Zen 3 at ~2.9 GHz. On Zen 5, xor instead of or in the
+// rotations, Ch as and/andnot, and the shorter t1 + t2 round form all measured within 1%.
 #include "sm_internal.h"
 
 #if defined(__x86_64__)
@@ -17,6 +19,7 @@
 #define V __m256i
 #define V_SET1(x) _mm256_set1_epi32((int)(x))
 #define V_ADD(a, b) _mm256_add_epi32(a, b)
+#define V_SUB(a, b) _mm256_sub_epi32(a, b)
 #define V_XOR(a, b) _mm256_xor_si256(a, b)
 #define V_AND(a, b) _mm256_and_si256(a, b)
 #define V_SHR(x, n) _mm256_srli_epi32(x, n)
@@ -30,6 +33,7 @@
 #define V_IOTA() _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
 #define V_LE_MASK(x, t) \
     _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_max_epu32(x, t), t)))
+#define V_PIN(x) __asm__ volatile("" : "+v"(x))
 
 #include "sm_simd_body.h"
 

@@ -1,16 +1,19 @@
 // The lane-parallel (one nonce per 32-bit lane) SHA-256d nonce scanner, written once over a
 // small vector vocabulary and included by scan_avx2.c and scan_avx512.c, which define:
 //
-//   SM_TARGET        the target attribute string, e.g. "avx2"
+//   SM_TARGET        the target attribute string, e.g. "avx2" (left undefined only by the
+//                    test-only emulation of the AVX-512 vocabulary, which is plain C)
 //   SM_LANES         lanes per vector
 //   SM_LANE_MASK     unsigned type wide enough for one bit per lane
 //   V                the vector type
-//   V_SET1(x)  V_ADD(a,b)  V_XOR(a,b)  V_ROR(x,n)  V_SHR(x,n)  V_XOR3(a,b,c)
+//   V_SET1(x)  V_ADD(a,b)  V_SUB(a,b)  V_XOR(a,b)  V_ROR(x,n)  V_SHR(x,n)  V_XOR3(a,b,c)
 //   V_CH(e,f,g)      SHA-256 Ch
 //   V_MAJ(a,b,c,ab,bc)  SHA-256 Maj; ab = a^b and bc = b^c are supplied for the xor form
 //   V_BSWAP(x)       byte swap of every lane
 //   V_IOTA()         lanes 0, 1, ..., SM_LANES-1
 //   V_LE_MASK(x,t)   bit i set iff lane i of x <= lane i of t (unsigned)
+//   V_PIN(x)         an empty asm statement that makes x live in a register at that point (a
+//                    scheduling anchor; see RND), or nothing
 //   SM_SCAN_NAME     the exported function name
 //
 // Every function here carries the target attribute (helpers are always_inline), so nothing in
@@ -23,7 +26,12 @@
 // exceeds the target's top limb are rejected there; the rest are verified in scalar code.
 #include "sm_internal.h"
 
-#define SM_FN static inline __attribute__((always_inline, target(SM_TARGET)))
+#ifdef SM_TARGET
+#define SM_TARGET_ATTR __attribute__((target(SM_TARGET)))
+#else
+#define SM_TARGET_ATTR
+#endif
+#define SM_FN static inline __attribute__((always_inline)) SM_TARGET_ATTR
 #define SM_UNROLL _Pragma("clang loop unroll(full)")
 
 #define V_BSIG0(x) V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
@@ -33,14 +41,27 @@
 
 // One round. The new A goes into h's variable and the new E into d's, so the next round is
 // RND(h, a, b, c, d, e, f, g, ...). `bc` carries b^c from round to round (it is the previous a^b).
+//
+// The sums are arranged for latency: E's chain (new E from E) is Sigma1 and one add, about three
+// instruction latencies, with H + K + W and D + H + K + W off the chain; the new A is the new E
+// plus (Maj - D) + Sigma0, which costs one add more than t1 + t2 but keeps A off E's chain.
+// V_PIN(d) after each round stops the compiler from hoisting the whole message schedule above
+// the rounds (it otherwise computes W16..W63 first, leaving the rounds a long serial chain with
+// nothing to overlap). Measured on AMD EPYC Zen 5 (one thread, C harness, best of 10 runs of 4M
+// nonces): AVX-512 38.8 MH/s before, 52.1 after; AVX2 13.4 before, 14.5 after. Pinning the new A
+// too, or every schedule word, measured the same or slower.
 #define RND(a, b, c, d, e, f, g, h, kw)                                        \
     do {                                                                       \
-        V t1_ = V_ADD(V_ADD(h, V_BSIG1(e)), V_ADD(V_CH(e, f, g), (kw)));       \
+        V hk_ = V_ADD(h, (kw));                                                \
+        V dhk_ = V_ADD(d, hk_);                                                \
+        V ch_ = V_CH(e, f, g);                                                 \
+        V s1_ = V_BSIG1(e);                                                    \
         V ab_ = V_XOR(a, b);                                                   \
-        V t2_ = V_ADD(V_BSIG0(a), V_MAJ(a, b, c, ab_, bc));                    \
+        V majd_ = V_SUB(V_MAJ(a, b, c, ab_, bc), d);                           \
+        d = V_ADD(V_ADD(dhk_, ch_), s1_);                                      \
+        h = V_ADD(V_ADD(majd_, V_BSIG0(a)), d);                                \
         bc = ab_;                                                              \
-        d = V_ADD(d, t1_);                                                     \
-        h = V_ADD(t1_, t2_);                                                   \
+        V_PIN(d);                                                              \
     } while (0)
 
 // Eight rounds from a round t with t % 8 == 0 (the state roles are back to a..h).
@@ -181,7 +202,7 @@ SM_FN V sm_hash_top(const sm_pre *p, V nonce) {
     return V_ADD(h, V_SET1(sm_iv[7]));
 }
 
-__attribute__((target(SM_TARGET)))
+SM_TARGET_ATTR
 size_t SM_SCAN_NAME(const sm_work *work, uint32_t first_nonce, uint32_t count,
                     uint32_t *found, size_t found_capacity) {
     sm_pre pre;

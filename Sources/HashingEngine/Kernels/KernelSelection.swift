@@ -47,14 +47,12 @@ public enum KernelSelection {
         }
     }
 
-    /// Fastest first. Measured standalone (C harness, 1 thread, thread CPU time, best of 100
-    /// short runs, on a shared 2-core AMD EPYC Zen 3 VM whose other tenants make figures vary by
-    /// up to 2x): shani 27–29 MH/s, avx2 11–13 MH/s; the swift kernel is far slower (reference
-    /// code). avx512 could not be measured (no AVX-512 on that CPU); it comes first on the
-    /// strength of its instruction count: about 200 vector instructions per nonce against about
-    /// 720 for avx2 (vprord and vpternlogd replace three- and five-instruction sequences), which
-    /// on CPUs with two 512-bit pipes should be ahead of SHA-NI's 61 sha256rnds2 per nonce. Run
-    /// `swiftminer bench` to compare them on a given machine, and force one with `--kernel`.
+    /// Fastest first, a fixed order from measurements (`swiftminer bench --kernel K --threads 1`,
+    /// median of 3 runs of 4 s): on AMD EPYC Zen 5 (AVX-512, SHA-NI, AVX2) avx512 52.5 MH/s, shani
+    /// 29.5, avx2 14.9, swift 2.7; on AMD EPYC Zen 3 (no AVX-512) shani 24–29, avx2 11–13, swift
+    /// 1.3–1.5. Mixing SHA-NI and AVX-512 work in one thread measured slower than AVX-512 alone
+    /// (47 against 52 MH/s on Zen 5: both use the same vector pipes). Run `swiftminer bench` to
+    /// compare them on a given machine, and force one with `--kernel`.
     public static let preferenceOrder: [KernelKind] = [.avx512, .shani, .avx2, .swift]
 
     /// The kernels this CPU can run, fastest first; always ends with `.swift`.
