@@ -2,11 +2,11 @@
 //
 // AVX2 has no rotate and no three-input logic, so a round costs about 36 instructions (each
 // Sigma is six shifts and five or/xor) and a nonce about 790 vector instructions in all (objdump:
-// 6,321 ymm instructions per loop body of 8, 2,196 of them shifts). That is ~200 cycles per nonce
-// at four vector instructions per cycle, i.e. ~16 MH/s at 3.2 GHz if nothing ever stalls.
-// Measured, 1 thread: 14.9 MH/s on AMD EPYC Zen 5 (3.7 instructions per cycle; `swiftminer bench`,
-// median of 3), 11-13 MH/s on a shared Zen 3 at ~2.9 GHz. On Zen 5, xor instead of or in the
-// rotations, Ch as and/andnot, and the shorter t1 + t2 round form all measured within 1%.
+// 6,307 ymm instructions per loop body of 8, 2,196 of them shifts). Measured, 1 thread
+// (`swiftminer bench`, median of 3): 16.8 MH/s on AMD EPYC Zen 5 (14.1 before the schedule was
+// interleaved with the rounds, see sm_simd_body.h), 11-13 MH/s on a shared Zen 3 at ~2.9 GHz. On
+// Zen 5, xor instead of or in the rotations, Ch as and/andnot, the shorter t1 + t2 round form and
+// two 8-lane streams per loop body (16 ymm registers: spills) all measured within 2% or slower.
 #include "sm_internal.h"
 
 #if defined(__x86_64__)

@@ -1,11 +1,11 @@
 // AVX-512 kernel: 16 nonces per __m512i, one stream per loop body (vocabulary in
 // sm_avx512_vocabulary.h). The feature check also requires VL, which the attribute allows. About
-// 205 vector instructions per nonce (objdump: 3,278 zmm instructions per loop body of 16) against
-// ~790 for AVX2. `swiftminer bench --kernel avx512`, AMD EPYC Zen 5 (a 2-core VM, 3.2 GHz),
-// median of 3: 52.5 MH/s on one thread, 103.4 on two (1.97x). Zen 5's vector integer latency (~2
+// 205 vector instructions per nonce (objdump: 3,261 zmm instructions per loop body of 16) against
+// ~790 for AVX2. `swiftminer bench --kernel avx512`, AMD EPYC Zen 5 (a 2-core VM, 3.2-3.9 GHz),
+// median of 3: 56.3 MH/s on one thread, 111.8 on two (1.99x). Zen 5's vector integer latency (2
 // cycles) makes a round's dependency chain, not the instruction count, the limit unless the
-// message schedule overlaps the rounds: see RND in sm_simd_body.h. Two streams per loop body
-// (32 nonces) measured 42-44 MH/s: the unrolled body no longer fits the op cache.
+// message schedule overlaps the rounds: see RND and RND8 in sm_simd_body.h. Two streams per loop
+// body (32 nonces) measured 42-44 MH/s: the unrolled body no longer fits the op cache.
 //
 // On CPUs without AVX-512 the same vocabulary and body are still checked against the reference,
 // by the test-only CAVX512Emulation target (plain-C definitions of these intrinsics).

@@ -5,7 +5,7 @@
 // adds W3 linearly), the second hash rounds 0..61 (31 sha256rnds2), after which F of ABEF is E
 // after round 60, i.e. final digest word 7 minus IV[7]: the early reject. On Zen 3 sha256rnds2
 // has latency 4 and throughput 1/cycle, so one nonce alone is latency-bound (~244 cycles).
-// `swiftminer bench --kernel shani`, AMD EPYC Zen 5, median of 3: 29.5 MH/s on one thread, 58.8 on
+// `swiftminer bench --kernel shani`, AMD EPYC Zen 5, median of 3: 30.1 MH/s on one thread, 61.0 on
 // two.
 #include "sm_internal.h"
 

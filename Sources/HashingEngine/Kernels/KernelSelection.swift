@@ -48,8 +48,8 @@ public enum KernelSelection {
     }
 
     /// Fastest first, a fixed order from measurements (`swiftminer bench --kernel K --threads 1`,
-    /// median of 3 runs of 4 s): on AMD EPYC Zen 5 (AVX-512, SHA-NI, AVX2) avx512 52.5 MH/s, shani
-    /// 29.5, avx2 14.9, swift 2.7; on AMD EPYC Zen 3 (no AVX-512) shani 24–29, avx2 11–13, swift
+    /// median of 3 runs of 4 s): on AMD EPYC Zen 5 (AVX-512, SHA-NI, AVX2) avx512 56.3 MH/s, shani
+    /// 30.1, avx2 16.8, swift 2.8; on AMD EPYC Zen 3 (no AVX-512) shani 24–29, avx2 11–13, swift
     /// 1.3–1.5. Mixing SHA-NI and AVX-512 work in one thread measured slower than AVX-512 alone
     /// (47 against 52 MH/s on Zen 5: both use the same vector pipes). Run `swiftminer bench` to
     /// compare them on a given machine, and force one with `--kernel`.
