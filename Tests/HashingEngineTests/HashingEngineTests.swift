@@ -131,6 +131,29 @@ final class HashingEngineTests: XCTestCase {
         engine.stop()
     }
 
+    /// `hasSettled(at:)` after `setWork(nil)` means the last batches are over and everything they
+    /// found is already in `candidates` (`candidatesEnqueued`): nothing is enqueued afterwards.
+    /// Batches of ~200 ms with a share every few dozen hashes, so each batch finds many.
+    func testSettledMeansEveryCandidateOfEarlierWorkIsEnqueued() async throws {
+        let engine = HashingEngine(threadCount: 2, kernel: SwiftKernel(), batchTargetNanoseconds: 200_000_000)
+        engine.start()
+        let work = engine.setWork(WorkTemplate(job: try Self.easyJob(difficulty: 1e-8), epoch: 1))
+        let consumer = Task { await collect(engine.candidates) }
+        try await waitUntil { engine.candidatesEnqueued >= 20 }
+        let idle = engine.setWork(nil)
+        try await waitUntil { engine.hasSettled(at: idle) }
+        let enqueued = engine.candidatesEnqueued
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(engine.candidatesEnqueued, enqueued, "a candidate was enqueued after the engine had settled")
+        XCTAssertTrue(engine.hasSettled(at: idle))
+        XCTAssertFalse(engine.hasSettled(at: idle + 1), "no thread can have settled at a generation not yet published")
+        engine.stop()
+        XCTAssertTrue(engine.hasSettled(at: idle + 1), "stopped threads are settled")
+        let seen = await consumer.value
+        XCTAssertEqual(UInt64(seen.count), enqueued, "every enqueued candidate came out of the stream")
+        XCTAssertTrue(seen.allSatisfy { $0.generation == work })
+    }
+
     func testStopJoinsTheThreads() async throws {
         let engine = HashingEngine(threadCount: 2, kernel: SwiftKernel())
         engine.start()

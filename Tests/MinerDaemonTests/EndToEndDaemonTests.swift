@@ -43,6 +43,29 @@ final class EndToEndDaemonTests: XCTestCase {
         XCTAssertEqual(stats.sessions.first?.userAgent, "SwiftMiner/\(SwiftMinerVersion.string)")
     }
 
+    /// Graceful shutdown with shares in the engine's last batch: every share found before hashing
+    /// stopped is still submitted and answered within the grace period, none is lost. Batches of
+    /// ~300 ms (instead of 2) make the window wide: shares found early in a batch are reported
+    /// when it ends, which used to be after the shutdown drain had found nothing pending and the
+    /// client had stopped ("lost: not sent").
+    func testSharesFoundAsHashingStopsAreSubmittedBeforeShutdown() async throws {
+        // Some tens of shares a second, so most batches hold several.
+        let difficulty = KernelSelection.automatic().kind == .swift ? 2e-7 : 1e-4
+        let run = try await EndToEndRun(pool: Self.poolConfiguration(difficulty: difficulty),
+                                        hashingBatchTarget: .milliseconds(300))
+        await run.expect(.seconds(8), "shares: \(run.pool.stats.accepted)") { run.pool.stats.accepted >= 5 }
+        // Stop in the middle of a batch: just after one batch's shares have been answered.
+        let answered = run.counters.accepted
+        await run.expect(.seconds(4), "next batch: \(run.counters)") { run.counters.accepted > answered && run.counters.pending == 0 }
+        try await Task.sleep(for: .milliseconds(150))
+        try await run.stop()
+        XCTAssertEqual(run.counters.lost, 0, "\(run.counters); \(run.logs.lines(containing: "lost"))")
+        XCTAssertEqual(run.counters.rejected + run.counters.stale, 0, "\(run.counters)")
+        XCTAssertEqual(run.counters.found, run.counters.accepted, "\(run.counters)")
+        XCTAssertFalse(run.logs.contains(level: .warning, "shares still unanswered at shutdown"))
+        run.assertConsistent()
+    }
+
     /// `mining.notify` with clean_jobs: the miner moves to the new job at once; later shares are
     /// for it, and there is no flood of stale shares.
     func testCleanJobMovesEveryShareToTheNewJob() async throws {

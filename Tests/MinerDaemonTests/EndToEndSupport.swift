@@ -36,7 +36,7 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// Starts `poolConfiguration` (its port is replaced by an ephemeral one unless set) and the
     /// daemon with one worker whose pool list `pools(port)` makes.
     init(pool poolConfiguration: LocalPoolConfiguration = EndToEndDaemonTests.poolConfiguration(),
-         threads: Int = 1, user: String = "tester.rig1", password: String = "x",
+         threads: Int = 1, user: String = "tester.rig1", password: String = "x", hashingBatchTarget: Duration? = nil,
          pools: (Int) -> [PoolConfiguration] = { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)")] }) async throws {
         let logs = LogCapture()
         self.logs = logs
@@ -47,8 +47,9 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
         port = try await pool.start()
         _pool = pool
         let worker = WorkerSettings(name: "rig1", user: user, password: password, threads: threads, pools: pools(port))
-        let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: nil, shareLog: nil,
+        var settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: nil, shareLog: nil,
                                      statusInterval: .seconds(1))
+        if let hashingBatchTarget { settings.hashingBatchTarget = hashingBatchTarget }
         let box = ShareEventRelay<EndToEndRun>()
         let service = try MinerService(settings: settings, logger: logger) { box.add($0) }
         group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
@@ -181,6 +182,11 @@ final class LogCapture: @unchecked Sendable {
     func contains(level: Logger.Level, _ text: String) -> Bool {
         records.contains { $0.level >= level && $0.message.contains(text) }
     }
+
+    /// The messages that contain `text` (for failure messages).
+    func lines(containing text: String) -> [String] {
+        records.filter { $0.message.contains(text) }.map(\.message)
+    }
 }
 
 struct CapturingLogHandler: LogHandler {
@@ -193,11 +199,10 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        capture.add(.init(level: level, message: message.description))
+    func log(event: LogEvent) {
+        capture.add(.init(level: event.level, message: event.message.description))
         if ProcessInfo.processInfo.environment["E2E_LOG"] != nil {
-            print("[\(level)] \(message) \(self.metadata.merging(metadata ?? [:]) { $1 })")
+            print("[\(event.level)] \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
         }
     }
 }

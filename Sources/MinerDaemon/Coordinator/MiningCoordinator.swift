@@ -36,6 +36,8 @@ public actor MiningCoordinator {
     private var submitted: Set<[UInt8]> = []
     private var submissions: [UInt64: Task<Void, Never>] = [:]
     private var nextSubmissionID: UInt64 = 0
+    /// Candidates taken from the engine so far (compared with `engine.candidatesEnqueued`).
+    private var candidatesTaken: UInt64 = 0
     private var lastHashSample: (time: ContinuousClock.Instant, hashes: UInt64)?
     private var recentHashrate: Double = 0
 
@@ -77,10 +79,18 @@ public actor MiningCoordinator {
     /// The pool session and share state now.
     public var workerStatus: WorkerStatus { status }
 
-    /// Waits until every submitted share has its outcome, or the timeout passes; what is still
-    /// pending then stays pending (the caller records it as lost at exit).
+    /// For shutdown, after `engine.setWork(nil)`: waits until the engine's last batches are over
+    /// and every candidate they found is submitted, then until every submitted share has its
+    /// outcome, or the timeout passes; what is still pending then stays pending (the caller
+    /// records it as lost at exit).
     public func drainPendingShares(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
+        let stopped = engine.currentGeneration
+        while !(engine.hasSettled(at: stopped) && candidatesTaken >= engine.candidatesEnqueued)
+            && ContinuousClock.now < deadline
+        {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         while counters.pending > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
@@ -180,6 +190,7 @@ public actor MiningCoordinator {
     // MARK: - Candidates
 
     func handle(_ candidate: ShareCandidate) {
+        candidatesTaken += 1
         let key = JobKey(epoch: candidate.epoch, extranonce1: candidate.extranonce1, jobID: candidate.jobID)
         guard let job = jobs[key] else {
             counters.recordStaleBeforeSubmit(shareDifficulty: candidate.shareDifficulty)

@@ -105,7 +105,10 @@ public final class MinerService: Service, Sendable {
             observer?(event)
         }
         let workers = settings.workers.map { worker in
-            let engine = HashingEngine(threadCount: worker.threads, kernel: kernel)
+            let batch = settings.hashingBatchTarget.components
+            let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
+                                       batchTargetNanoseconds: UInt64(batch.seconds) * 1_000_000_000
+                                           + UInt64(batch.attoseconds / 1_000_000_000))
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),

@@ -19,6 +19,10 @@ public struct MinerSettings: Sendable {
     public var logLevel: String
     /// The metrics endpoint and the cgminer-style API (`[metrics]`, `[api]`).
     public var monitoring: MonitoringSettings
+    /// How long one engine batch should take (new work reaches the threads within one batch).
+    /// Not a user setting: tests lengthen it to widen the window between finding a share and
+    /// reporting it.
+    package var hashingBatchTarget: Duration = .milliseconds(2)
 
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
