@@ -3,8 +3,8 @@
 // AVX2 has no rotate and no three-input logic, so a round costs about 36 instructions (each
 // Sigma is six shifts and five or/xor) and a nonce about 790 vector instructions in all (objdump:
 // 6,307 ymm instructions per loop body of 8, 2,196 of them shifts). Measured, 1 thread
-// (`swiftminer bench`, median of 3): 16.8 MH/s on AMD EPYC Zen 5 (14.1 before the schedule was
-// interleaved with the rounds, see sm_simd_body.h), 11-13 MH/s on a shared Zen 3 at ~2.9 GHz. On
+// (`swiftminer bench`, median of 3): 16.8 MH/s on AMD EPYC Zen 5 (14.1 before the round and the
+// schedule were rearranged, see sm_simd_body.h), 11-13 MH/s on a shared Zen 3 at ~2.9 GHz. On
 // Zen 5, xor instead of or in the rotations, Ch as and/andnot, the shorter t1 + t2 round form and
 // two 8-lane streams per loop body (16 ymm registers: spills) all measured within 2% or slower.
 #include "sm_internal.h"
