@@ -33,7 +33,6 @@
 #define V_IOTA() _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
 #define V_LE_MASK(x, t) \
     _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_max_epu32(x, t), t)))
-#define V_PIN(x) __asm__ volatile("" : "+v"(x))
 
 #include "sm_simd_body.h"
 

@@ -28,8 +28,5 @@
     _mm512_ternarylogic_epi32(_mm512_set1_epi32((int)0xff00ff00), _mm512_ror_epi32(x, 8), _mm512_rol_epi32(x, 8), 0xca)
 #define V_IOTA() _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 #define V_LE_MASK(x, t) _mm512_cmple_epu32_mask(x, t)
-#ifndef V_PIN
-#define V_PIN(x) __asm__ volatile("" : "+v"(x))
-#endif
 
 #endif

@@ -12,8 +12,9 @@
 //   V_BSWAP(x)       byte swap of every lane
 //   V_IOTA()         lanes 0, 1, ..., SM_LANES-1
 //   V_LE_MASK(x,t)   bit i set iff lane i of x <= lane i of t (unsigned)
-//   V_PIN(x)         an empty asm statement that makes x live in a register at that point (a
-//                    scheduling anchor; see RND and RND8), or nothing
+//   V_PIN(x)         optional: by default an empty asm statement that makes x live in a
+//                    register at that point (a scheduling anchor; see RND and RND8); the
+//                    plain-C emulation defines it as nothing
 //   SM_SCAN_NAME     the exported function name
 //
 // Every function here carries the target attribute (helpers are always_inline), so nothing in
@@ -32,6 +33,10 @@
 #define SM_TARGET_ATTR
 #endif
 #define SM_FN static inline __attribute__((always_inline)) SM_TARGET_ATTR
+
+#ifndef V_PIN
+#define V_PIN(x) __asm__ volatile("" : "+v"(x))
+#endif
 
 #define V_BSIG0(x) V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
 #define V_BSIG1(x) V_XOR3(V_ROR(x, 6), V_ROR(x, 11), V_ROR(x, 25))
