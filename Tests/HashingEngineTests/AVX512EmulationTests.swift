@@ -14,12 +14,7 @@ final class AVX512EmulationTests: XCTestCase {
     struct EmulatedAVX512Kernel: NonceScanningKernel {
         var kind: KernelKind { .avx512 }
         func scan(_ work: KernelWork, firstNonce: UInt32, count: UInt32, found: UnsafeMutableBufferPointer<UInt32>) -> Int {
-            let m = work.midstate, t = work.target, tail = work.tail
-            var cWork = sm_work(
-                midstate: (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]),
-                tail: (tail[0], tail[1], tail[2]),
-                target: (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]))
-            return sm_emu_scan_avx512(&cWork, firstNonce, count, found.baseAddress, found.count)
+            scanWithC(sm_emu_scan_avx512, work, firstNonce, count, found)
         }
     }
 

@@ -8,7 +8,7 @@ import MiningCore
 
 extension KernelWork {
     /// The C kernels' view of the work (the same words, as C arrays).
-    var cWork: sm_work {
+    package var cWork: sm_work {
         let m = midstate, t = target
         return sm_work(
             midstate: (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]),
@@ -18,12 +18,12 @@ extension KernelWork {
 }
 
 /// The signature every C kernel shares.
-typealias CScanFunction = (UnsafePointer<sm_work>?, UInt32, UInt32, UnsafeMutablePointer<UInt32>?, Int) -> Int
+package typealias CScanFunction = (UnsafePointer<sm_work>?, UInt32, UInt32, UnsafeMutablePointer<UInt32>?, Int) -> Int
 
 /// Calls one C kernel with the work and the caller's buffer (the C side writes at most
 /// `found.count` nonces and returns the total number of matches).
 @inline(__always)
-func scanWithC(
+package func scanWithC(
     _ function: CScanFunction, _ work: KernelWork, _ firstNonce: UInt32, _ count: UInt32,
     _ found: UnsafeMutableBufferPointer<UInt32>
 ) -> Int {
