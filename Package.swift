@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "swiftminer", targets: ["swiftminer"]),
         .library(name: "LocalPool", targets: ["LocalPool"]),
+        // The validating pool as a process of its own (scripts/check-*.sh; not installed).
+        .executable(name: "localpool", targets: ["localpool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -74,6 +76,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "localpool",
+            dependencies: [
+                "LocalPool",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
         // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob and the session (Fuzz/README.md).
