@@ -78,8 +78,13 @@ public enum ConfigurationFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationErrors([ConfigurationIssue(file: path, line: nil, key: nil,
-                                                          message: "cannot read the file: \(Self.reason(error))")])
+            var message = "cannot read the file: \(Self.reason(error))"
+            if FileManager.default.fileExists(atPath: path) && !FileManager.default.isReadableFile(atPath: path) {
+                // The usual cause under systemd: a file the service's user may not read.
+                message += " (the service reads it as the user swiftminer: make it root:swiftminer 0640, "
+                    + "as `make install` does, with chgrp swiftminer and chmod 0640)"
+            }
+            throw ConfigurationErrors([ConfigurationIssue(file: path, line: nil, key: nil, message: message)])
         }
         return try parse(text, file: path, environment: environment)
     }
