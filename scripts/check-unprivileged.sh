@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The daemon end to end as an unprivileged user, the way users run it (CI runs as root, which hid
+# bugs such as a TCP option set at the socket level: SO_DEBUG, refused to anyone but root).
+#
+#   scripts/check-unprivileged.sh [BIN_DIR]      (default .build/release: `make && make localpool`)
+#
+# As `nobody`, with copies of the binaries and a state directory that user can reach:
+#   1. `swiftminer demo --seconds 20`: the embedded pool accepts shares, none rejected.
+#   2. `localpool` and `swiftminer run -o stratum+tcp://127.0.0.1:PORT` as two processes: shares
+#      accepted by the pool and counted in status.json and shares.jsonl; SIGTERM exits 0.
+# Both fail on any "Permission denied" / errno 13 or libdispatch priority warning in the output.
+# Must run as root (to switch to nobody). Prints each check; exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin_dir="${1:-.build/release}"
+for program in swiftminer localpool; do
+    [ -x "$bin_dir/$program" ] || { echo "no $bin_dir/$program: run 'make && make localpool' first" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "run as root: it switches to the user nobody" >&2; exit 1; }
+
+work="$(mktemp -d)"
+pool_pid=""
+run_pid=""
+cleanup() {
+    for pid in $pool_pid $run_pid; do kill "$pid" 2>/dev/null || :; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+chmod 0755 "$work"
+mkdir -p "$work/bin" "$work/state"
+cp "$bin_dir/swiftminer" "$bin_dir/localpool" "$work/bin/"
+chmod 0755 "$work/bin" "$work/bin/"*
+chown nobody "$work/state"
+state="$work/state"
+
+# Becomes a command run as nobody (no supplementary groups, no capabilities) in the state
+# directory. Started with `&`, $! is the command itself (signals reach it); else use as_nobody.
+exec_as_nobody() {
+    cd "$state" && exec setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+        --inh-caps=-all env -i PATH=/usr/bin:/bin HOME="$state" "$@"
+}
+as_nobody() { (exec_as_nobody "$@"); }
+
+checks=0
+pass() { checks=$((checks + 1)); echo "ok: $*"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
+# Output that means something needed privileges it did not have.
+no_privilege_errors() {
+    local file="$1" what="$2"
+    if grep -inE 'permission denied|errno: ?13|errno=13|Failed to set thread priority' "$file"; then
+        fail "$what printed the lines above"
+    fi
+    pass "$what: no permission or priority errors in its output"
+}
+
+status_field() {  # FILE: prints shares.accepted and shares.rejected of a status.json
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["shares"]; print(s["accepted"], s["rejected"])' "$1"
+}
+
+[ "$(as_nobody id -un)" = nobody ] || fail "setpriv did not switch to nobody"
+pass "commands run as $(as_nobody id -u -n) (uid $(as_nobody id -u)), groups: $(as_nobody id -G)"
+
+# 0. a configuration file this user may not read: a clear message, exit 1, no crash
+printf '[[worker]]\nname = "w"\nuser = "u"\npassword = "p"\n[[worker.pool]]\nurl = "stratum+tcp://127.0.0.1:1"\n' >"$work/secret.toml"
+chmod 0600 "$work/secret.toml"
+set +e
+message="$(as_nobody "$work/bin/swiftminer" check-config "$work/secret.toml" 2>&1)"
+config_rc=$?
+set -e
+echo "$message"
+[ "$config_rc" = 1 ] || fail "check-config of an unreadable file exited $config_rc, expected 1"
+grep -qi 'cannot read the file: permission denied (the service reads it as the user swiftminer' <<<"$message" \
+    || fail "check-config did not explain the unreadable file"
+pass "check-config of a file nobody may not read: exit 1 and the fix named"
+
+# 1. demo
+echo "--- swiftminer demo --seconds 20, as nobody"
+set +e
+as_nobody "$work/bin/swiftminer" demo --seconds 20 --threads 2 >"$work/demo.out" 2>"$work/demo.err"
+demo_rc=$?
+set -e
+tail -n 3 "$work/demo.out"
+[ "$demo_rc" = 0 ] || { tail -n 20 "$work/demo.err" >&2; fail "demo exited $demo_rc"; }
+pass "demo exited 0"
+summary="$(grep -E '^demo finished: pool accepted [0-9]+, rejected [0-9]+' "$work/demo.out" || true)"
+[ -n "$summary" ] || fail "demo printed no summary line"
+demo_accepted="$(sed -E 's/^demo finished: pool accepted ([0-9]+).*/\1/' <<<"$summary")"
+demo_rejected="$(sed -E 's/^demo finished: pool accepted [0-9]+, rejected ([0-9]+).*/\1/' <<<"$summary")"
+[ "$demo_accepted" -ge 1 ] || fail "demo: the pool accepted no share"
+[ "$demo_rejected" = 0 ] || fail "demo: the pool rejected $demo_rejected shares"
+pass "demo: pool accepted $demo_accepted, rejected 0"
+[ "$(stat -c %U "$state/status.json")" = nobody ] || fail "demo wrote no status.json as nobody"
+pass "demo: status.json written by nobody ($(status_field "$state/status.json" | cut -d' ' -f1) accepted)"
+no_privilege_errors "$work/demo.err" "demo"
+
+# 2. localpool + run, two processes
+echo "--- localpool and swiftminer run, both as nobody"
+exec_as_nobody "$work/bin/localpool" --port 0 --difficulty 0.0005 --job-interval 10 >"$work/pool.out" 2>"$work/pool.err" &
+pool_pid=$!
+port=""
+for _ in $(seq 1 100); do
+    port="$(sed -nE 's/^localpool listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pool.out")"
+    [ -n "$port" ] && break
+    kill -0 "$pool_pid" 2>/dev/null || { cat "$work/pool.err" >&2; fail "localpool exited"; }
+    sleep 0.1
+done
+[ -n "$port" ] || fail "localpool did not report its port"
+pass "localpool listening on 127.0.0.1:$port"
+
+exec_as_nobody "$work/bin/swiftminer" run -o "stratum+tcp://127.0.0.1:$port" -u unprivileged.check -p secret-pass -t 2 \
+    --status-file "$state/run-status.json" --share-log "$state/run-shares.jsonl" >"$work/run.out" 2>"$work/run.err" &
+run_pid=$!
+accepted=0
+for _ in $(seq 1 60); do
+    if [ -s "$state/run-status.json" ]; then
+        accepted="$(status_field "$state/run-status.json" | cut -d' ' -f1)"
+        [ "$accepted" -ge 5 ] && break
+    fi
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 1
+done
+kill -TERM "$run_pid" 2>/dev/null || true
+set +e
+wait "$run_pid"
+run_rc=$?
+set -e
+run_pid=""
+[ "$run_rc" = 0 ] || { tail -n 20 "$work/run.err" >&2; fail "run exited $run_rc after SIGTERM"; }
+pass "run: exited 0 after SIGTERM"
+read -r accepted rejected < <(status_field "$state/run-status.json")
+[ "$accepted" -ge 1 ] || { tail -n 20 "$work/run.err" >&2; fail "run: status.json shows no accepted share"; }
+[ "$rejected" = 0 ] || fail "run: status.json shows $rejected rejected shares"
+pass "run: status.json shows $accepted accepted, 0 rejected"
+logged="$(grep -c '"accepted"' "$state/run-shares.jsonl" || true)"
+[ "$logged" -ge "$accepted" ] || fail "run: shares.jsonl has $logged accepted lines, status.json $accepted"
+pass "run: shares.jsonl has $logged accepted lines"
+no_privilege_errors "$work/run.err" "run"
+if grep -q 'secret-pass' "$work/run.err" "$work/run.out" "$state/run-status.json" "$state/run-shares.jsonl"; then
+    fail "run: the pool password appears in its output or files"
+fi
+pass "run: the password appears nowhere in its output, status file or share log"
+
+kill -TERM "$pool_pid"
+wait "$pool_pid" || fail "localpool exited non-zero"
+pool_pid=""
+pool_summary="$(sed -nE 's/^localpool stopped: accepted ([0-9]+), rejected ([0-9]+)$/\1 \2/p' "$work/pool.out")"
+[ -n "$pool_summary" ] || fail "localpool printed no summary"
+read -r pool_accepted pool_rejected <<<"$pool_summary"
+[ "$pool_accepted" -ge "$accepted" ] || fail "the pool accepted $pool_accepted shares, the daemon counted $accepted"
+[ "$pool_rejected" = 0 ] || fail "the pool rejected $pool_rejected shares"
+pass "localpool: accepted $pool_accepted, rejected 0"
+no_privilege_errors "$work/pool.err" "localpool"
+
+echo "unprivileged checks passed: $checks"
