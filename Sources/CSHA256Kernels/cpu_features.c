@@ -29,7 +29,9 @@ static uint32_t sm_detect(void) {
 }
 
 #elif defined(__aarch64__)
+#if defined(__linux__)
 #include <sys/auxv.h>
+#endif
 
 // Bits of AT_HWCAP on arm64 Linux (arch/arm64/include/uapi/asm/hwcap.h; glibc's <sys/auxv.h>
 // defines them through <bits/hwcap.h>, musl's too). Defined here only if a libc lacks them.
@@ -52,7 +54,13 @@ uint32_t sm_arm64_features_from_hwcap(uint64_t hwcap) {
     return features;
 }
 
+#if defined(__linux__)
 static uint32_t sm_detect(void) { return sm_arm64_features_from_hwcap((uint64_t)getauxval(AT_HWCAP)); }
+#else
+// Other ARM64 systems (macOS) have no AT_HWCAP; they get the Swift kernel until the ARM64 kernels
+// are checked there.
+static uint32_t sm_detect(void) { return 0; }
+#endif
 
 #else
 
