@@ -1,4 +1,5 @@
-// Run-time CPU feature detection for the kernels. Baseline ISA only.
+// Run-time CPU feature detection for the kernels. Baseline ISA only: CPUID / XGETBV on x86-64,
+// the kernel's AT_HWCAP bits on ARM64 Linux.
 #include "sm_internal.h"
 
 #if defined(__x86_64__)
@@ -27,6 +28,46 @@ static uint32_t sm_detect(void) {
     return features;
 }
 
+#elif defined(__aarch64__)
+#if defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
+// Bits of AT_HWCAP on arm64 Linux (arch/arm64/include/uapi/asm/hwcap.h; glibc's <sys/auxv.h>
+// defines them through <bits/hwcap.h>, musl's too). Defined here only if a libc lacks them.
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
+#endif
+#ifndef HWCAP_SHA2
+#define HWCAP_SHA2 (1 << 6)
+#endif
+
+uint32_t sm_arm64_features_from_hwcap(uint64_t hwcap) {
+    uint32_t features = 0;
+    if (hwcap & HWCAP_ASIMD) {
+        features |= SM_CPU_NEON;
+        // The SHA-256 instructions work on the Advanced SIMD registers, so the armsha2 scan needs
+        // both bits. Linux sets HWCAP_SHA2 when ID_AA64ISAR0_EL1.SHA2 is 0b0001 (FEAT_SHA256;
+        // Documentation/arch/arm64/elf_hwcaps.rst).
+        if (hwcap & HWCAP_SHA2) features |= SM_CPU_ARMSHA2;
+    }
+    return features;
+}
+
+#if defined(__linux__)
+static uint32_t sm_detect(void) { return sm_arm64_features_from_hwcap((uint64_t)getauxval(AT_HWCAP)); }
+#else
+// Other ARM64 systems (macOS) have no AT_HWCAP; they get the Swift kernel until the ARM64 kernels
+// are checked there.
+static uint32_t sm_detect(void) { return 0; }
+#endif
+
+#else
+
+static uint32_t sm_detect(void) { return 0; }
+
+#endif
+
 uint32_t sm_cpu_features(void) {
     // Detection is idempotent, so a race between first callers only repeats it.
     static uint32_t cached;  // bit 31: valid
@@ -38,8 +79,3 @@ uint32_t sm_cpu_features(void) {
     return value & ~0x80000000u;
 }
 
-#else
-
-uint32_t sm_cpu_features(void) { return 0; }
-
-#endif

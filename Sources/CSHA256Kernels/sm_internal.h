@@ -1,5 +1,5 @@
 // Private to CSHA256Kernels: the per-call precomputation shared by the kernels, the scalar
-// verification of candidates, and small helpers. Everything here is baseline x86-64 (or
+// verification of candidates, and small helpers. Everything here is baseline x86-64 / ARM64 (or
 // portable) code; the ISA-specific code lives in scan_*.c, behind per-function target
 // attributes.
 #ifndef SM_INTERNAL_H
@@ -48,6 +48,12 @@ SM_HIDDEN void sm_precompute(const sm_work *work, sm_pre *pre);
 /// Full double SHA-256 of the header with this nonce, compared with the whole target (no
 /// shortcuts: it is the final word on every candidate the vector code lets through).
 SM_HIDDEN int sm_meets_target(const sm_work *work, uint32_t nonce);
+
+#if defined(__aarch64__)
+/// The SM_CPU_* bits for an AT_HWCAP value (sm_cpu_features() passes getauxval(AT_HWCAP); the
+/// ARM64 check driver passes made-up values, since every CPU qemu-user models has SHA2).
+SM_HIDDEN uint32_t sm_arm64_features_from_hwcap(uint64_t hwcap);
+#endif
 
 static inline uint32_t sm_ror(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
 static inline uint32_t sm_bsig0(uint32_t x) { return sm_ror(x, 2) ^ sm_ror(x, 13) ^ sm_ror(x, 22); }

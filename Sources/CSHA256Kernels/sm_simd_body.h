@@ -1,5 +1,5 @@
 // The lane-parallel (one nonce per 32-bit lane) SHA-256d nonce scanner, written once over a
-// small vector vocabulary and included by scan_avx2.c and scan_avx512.c, which define:
+// small vector vocabulary and included by scan_avx2.c, scan_avx512.c and scan_neon.c, which define:
 //
 //   SM_TARGET        the target attribute string, e.g. "avx2" (left undefined only by the
 //                    test-only emulation of the AVX-512 vocabulary, which is plain C)
@@ -12,9 +12,10 @@
 //   V_BSWAP(x)       byte swap of every lane
 //   V_IOTA()         lanes 0, 1, ..., SM_LANES-1
 //   V_LE_MASK(x,t)   bit i set iff lane i of x <= lane i of t (unsigned)
-//   V_PIN(x)         optional: by default an empty asm statement that makes x live in a
-//                    register at that point (a scheduling anchor; see RND and RND8); the
-//                    plain-C emulation defines it as nothing
+//   V_PIN(x)         optional: by default an empty asm statement that makes x live in an x86
+//                    vector register at that point (a scheduling anchor; see RND and RND8); the
+//                    NEON vocabulary uses AArch64's register constraint, the plain-C emulation
+//                    defines it as nothing
 //   SM_SCAN_NAME     the exported function name
 //
 // Every function here carries the target attribute (helpers are always_inline), so nothing in

@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How long to measure, in seconds.")
     var seconds: Double = 5
 
-    @Option(help: "auto, swift, shani, avx2 or avx512.")
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.")
     var kernel: String = "auto"
 
     @Flag(help: "Print one JSON object.")
@@ -23,7 +23,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
         guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
+            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
         }
     }
 

@@ -13,7 +13,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "auto, swift, shani, avx2 or avx512.")
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.")
     var kernel: String = "auto"
 
     @Option(help: "A configuration file: its [metrics] and [api] sections (and status_file / share_log) are used.")
@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
         guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
+            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
         }
     }
 

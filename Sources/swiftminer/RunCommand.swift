@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: [.customShort("t"), .long], help: "Hashing threads per worker (default: one per core).")
     var threads: Int?
 
-    @Option(help: "auto, swift, shani, avx2 or avx512 (default: auto).")
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon (default: auto).")
     var kernel: String?
 
     @Option(name: .customLong("status-file"), help: "Status file (default: $STATE_DIRECTORY/status.json or ./status.json; \"\" disables it).")

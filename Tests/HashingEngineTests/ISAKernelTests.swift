@@ -3,7 +3,7 @@ import HashingEngine
 import MiningCore
 import XCTest
 
-/// The C kernels (SHA-NI, AVX2, AVX-512) against the Swift reference scanner: identical found
+/// The C kernels (SHA-NI, AVX2, AVX-512; ARM SHA-256 and NEON on ARM64) against the Swift reference scanner: identical found
 /// lists and match counts on many random headers and targets, at the nonce-range edges, across the
 /// 2^32 wrap-around, with odd counts and short found buffers. Kernels this CPU lacks are skipped
 /// (never silently passed).
@@ -132,6 +132,8 @@ final class ISAKernelTests: XCTestCase {
             case .avx512: throw XCTSkip("kernel avx512 not tested: this CPU lacks AVX-512 (F+VL)")
             case .shani: throw XCTSkip("kernel shani not tested: this CPU lacks SHA-NI")
             case .avx2: throw XCTSkip("kernel avx2 not tested: this CPU lacks AVX2")
+            case .armsha2: throw XCTSkip("kernel armsha2 not tested: this CPU lacks the ARM64 SHA-256 instructions (scripts/check-arm64-kernels.sh checks it under qemu)")
+            case .neon: throw XCTSkip("kernel neon not tested: this CPU lacks ARM64 NEON (scripts/check-arm64-kernels.sh checks it under qemu)")
             case .swift: fatalError("always supported")
             }
         }
@@ -182,12 +184,14 @@ final class ISAKernelTests: XCTestCase {
     func testSHANIMatchesReference() throws { try checkAgainstReference(.shani) }
     func testAVX2MatchesReference() throws { try checkAgainstReference(.avx2) }
     func testAVX512MatchesReference() throws { try checkAgainstReference(.avx512) }
+    func testARMSHA2MatchesReference() throws { try checkAgainstReference(.armsha2) }
+    func testNEONMatchesReference() throws { try checkAgainstReference(.neon) }
 
     // MARK: - Long scans: the kernels agree with each other, and every nonce found is right
 
     func testLongScansAgreeAcrossKernels() throws {
         let kinds = KernelSelection.available().filter { $0 != .swift }
-        guard !kinds.isEmpty else { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512") }
+        guard !kinds.isEmpty else { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512, ARM SHA-256, NEON") }
         var random = SplitMix64(state: 42)
         for round in 0..<4 {
             let header = (0..<80).map { _ in UInt8(truncatingIfNeeded: random.next()) }
@@ -245,7 +249,7 @@ final class ISAKernelTests: XCTestCase {
             XCTAssertEqual(found[0], nonce, kind.rawValue)
             tested += 1
         }
-        if tested == 0 { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512") }
+        if tested == 0 { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512, ARM SHA-256, NEON") }
     }
 
     // MARK: - Selection
@@ -262,6 +266,18 @@ final class ISAKernelTests: XCTestCase {
         XCTAssertEqual(KernelSelection.available(CPUFeatures(hasAVX2: false, hasSHANI: false, hasAVX512: false)), [.swift])
         XCTAssertEqual(KernelSelection.available(CPUFeatures(hasAVX2: true, hasSHANI: true, hasAVX512: true)),
                        [.avx512, .shani, .avx2, .swift])
+        // ARM64: armsha2 before neon; a CPU without the SHA-256 instructions gets neon.
+        let arm = CPUFeatures(hasAVX2: false, hasSHANI: false, hasAVX512: false, hasARMSHA2: true, hasNEON: true)
+        XCTAssertEqual(KernelSelection.available(arm), [.armsha2, .neon, .swift])
+        let armWithoutSHA2 = CPUFeatures(hasAVX2: false, hasSHANI: false, hasAVX512: false, hasNEON: true)
+        XCTAssertEqual(KernelSelection.available(armWithoutSHA2), [.neon, .swift])
+        XCTAssertEqual(features.hasNEON, sm_cpu_features() & UInt32(SM_CPU_NEON) != 0)
+        XCTAssertEqual(features.hasARMSHA2, sm_cpu_features() & UInt32(SM_CPU_ARMSHA2) != 0)
+        #if arch(x86_64)
+        XCTAssertFalse(features.hasNEON || features.hasARMSHA2)
+        #elseif arch(arm64)
+        XCTAssertFalse(features.hasAVX2 || features.hasSHANI || features.hasAVX512)
+        #endif
     }
 
     func testAutomaticPicksTheFirstAvailableKernel() {
@@ -279,8 +295,16 @@ final class ISAKernelTests: XCTestCase {
             XCTAssertEqual(error as? KernelSelection.UnsupportedKernel, KernelSelection.UnsupportedKernel(kind: .avx512))
         }
         let bare = CPUFeatures(hasAVX2: false, hasSHANI: false, hasAVX512: false)
-        for kind in [KernelKind.shani, .avx2, .avx512] {
+        for kind in [KernelKind.shani, .avx2, .avx512, .armsha2, .neon] {
             XCTAssertThrowsError(try KernelSelection.make(kind, features: bare), kind.rawValue)
+        }
+        // An ARM64 CPU without the SHA-256 instructions (a Raspberry Pi 4): `--kernel armsha2` is refused.
+        let armWithoutSHA2 = CPUFeatures(hasAVX2: false, hasSHANI: false, hasAVX512: false, hasNEON: true)
+        XCTAssertThrowsError(try KernelSelection.make(.armsha2, features: armWithoutSHA2)) { error in
+            XCTAssertEqual("\(error)", "kernel armsha2 needs the ARM64 SHA-256 instructions (HWCAP_SHA2), which this CPU does not have")
+        }
+        XCTAssertThrowsError(try KernelSelection.make(.neon, features: bare)) { error in
+            XCTAssertEqual("\(error)", "kernel neon needs ARM64 Advanced SIMD (NEON), which this CPU does not have")
         }
         XCTAssertEqual(try KernelSelection.make(.swift, features: bare).kind, .swift)
         // On this CPU: every kernel it supports can be made; the rest throw.
@@ -309,7 +333,7 @@ final class ISAKernelTests: XCTestCase {
             XCTAssertEqual(found, [0xffff_fffe, 0xffff_ffff, 0, 0xdead_beef], kind.rawValue)
             tested += 1
         }
-        if tested == 0 { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512") }
+        if tested == 0 { throw XCTSkip("this CPU has none of SHA-NI, AVX2, AVX-512, ARM SHA-256, NEON") }
     }
 }
 

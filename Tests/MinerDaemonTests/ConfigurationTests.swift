@@ -159,7 +159,7 @@ final class ConfigurationTests: XCTestCase {
             let lines = issues.map(\.description)
             let expected = [
                 "test.toml:2: key miner.threads: must be between 1 and 1024",
-                "test.toml:3: key miner.kernel: unknown kernel \"fast\": use auto, swift, shani, avx2 or avx512",
+                "test.toml:3: key miner.kernel: unknown kernel \"fast\": use auto, swift, shani, avx2, avx512, armsha2 or neon",
                 "test.toml:4: key miner.colour: unknown key",
                 "test.toml:5: key miner.status_interval: expected a number, found a string",
                 "test.toml:11: key worker[0].pool[0].url: not a pool URL",

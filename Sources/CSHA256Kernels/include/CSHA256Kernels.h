@@ -1,4 +1,5 @@
-// ISA-specific SHA-256d nonce-scanning kernels and run-time CPU detection.
+// ISA-specific SHA-256d nonce-scanning kernels and run-time CPU detection (x86-64: AVX-512,
+// SHA-NI, AVX2; ARM64: the ARMv8 SHA-256 instructions, NEON).
 //
 // Each kernel scans `count` consecutive nonces starting at `first_nonce` (wrapping at 2^32)
 // for one 80-byte block header described by `sm_work`, and writes into `found` (up to
@@ -28,18 +29,25 @@ enum {
     SM_CPU_AVX2 = 1u << 0,
     SM_CPU_SHANI = 1u << 1,
     SM_CPU_AVX512 = 1u << 2,  // AVX-512 F + VL (and BW where used)
+    SM_CPU_NEON = 1u << 3,    // ARM64 Advanced SIMD (HWCAP_ASIMD)
+    SM_CPU_ARMSHA2 = 1u << 4, // ARM64 SHA-256 instructions (HWCAP_SHA2, FEAT_SHA256) and NEON
 };
 
 /// Features of the CPU we run on that the kernels below need (including OS support).
 uint32_t sm_cpu_features(void);
 
 /// Each returns the number of matching nonces (see above). They must only be called when
-/// sm_cpu_features() reports the feature; on other architectures they return 0 and do nothing.
+/// sm_cpu_features() reports the feature; on other architectures they return 0 and do nothing
+/// (the x86 kernels on ARM64, the ARM64 kernels on x86-64).
 size_t sm_scan_avx2(const sm_work *work, uint32_t first_nonce, uint32_t count,
                     uint32_t *found, size_t found_capacity);
 size_t sm_scan_shani(const sm_work *work, uint32_t first_nonce, uint32_t count,
                      uint32_t *found, size_t found_capacity);
 size_t sm_scan_avx512(const sm_work *work, uint32_t first_nonce, uint32_t count,
                       uint32_t *found, size_t found_capacity);
+size_t sm_scan_armsha2(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                       uint32_t *found, size_t found_capacity);
+size_t sm_scan_neon(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                    uint32_t *found, size_t found_capacity);
 
 #endif

@@ -150,7 +150,7 @@ public enum ConfigurationFile {
             if let choice = KernelChoice(argument: kernel) {
                 settings.kernel = choice
             } else {
-                flag("--kernel", "unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
+                flag("--kernel", "unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
             }
         }
         if let path = overrides.statusFile { settings.statusFile = path.isEmpty ? nil : path }
@@ -294,7 +294,7 @@ private struct Reader {
                 if let choice = KernelChoice(argument: kernel) {
                     settings.kernel = choice
                 } else {
-                    issue(line, "miner.kernel", "unknown kernel \"\(kernel)\": use auto, swift, shani, avx2 or avx512")
+                    issue(line, "miner.kernel", "unknown kernel \"\(kernel)\": use auto, swift, shani, avx2, avx512, armsha2 or neon")
                 }
             }
             if let (path, _) = string(miner, "status_file", "miner.status_file") { settings.statusFile = path.isEmpty ? nil : path }

@@ -1,6 +1,6 @@
 import HashingEngine
 
-/// `--kernel auto|swift|shani|avx2|avx512`.
+/// `--kernel auto|swift|shani|avx2|avx512|armsha2|neon`.
 public enum KernelChoice: Sendable, Hashable, CustomStringConvertible {
     case automatic
     case specific(KernelKind)
