@@ -163,7 +163,7 @@ public final class StratumClient: Sendable {
             let bootstrap = ClientBootstrap(group: eventLoopGroup)
                 .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
                 .channelOption(.socketOption(.so_keepalive), value: 1)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations

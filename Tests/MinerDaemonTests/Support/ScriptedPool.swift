@@ -53,7 +53,7 @@ final class ScriptedPool: @unchecked Sendable {
     func start(port: Int = 0) async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 let connection = lock.withLock { () -> ScriptedConnection in
                     let connection = ScriptedConnection(index: _connections.count, channel: channel)
