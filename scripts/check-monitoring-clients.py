@@ -7,8 +7,8 @@ server that scrapes it are up (the shell script starts both and passes their add
 3. Prometheus: the target is up, swiftminer_shares_total{result="accepted"} > 0 through the HTTP
    query API, every dashboard query evaluates without error, the alert rules load and evaluate
    cleanly and none fires.
-4. pyasic's cgminer RPC client reads version, summary, pools, devs, stats, config, devdetails
-   and a multicommand; their numbers agree with status.json read around the same moment.
+4. pyasic's cgminer RPC client reads version, summary, pools, devs, stats, config, devdetails,
+   check and a multicommand; their numbers agree with status.json read around the same moment.
 
 Prints one line per check; exits 1 if any failed.
 """
@@ -261,6 +261,14 @@ async def pyasic_checks(api_port, status_path):
     check(pool_stats and between(pool_stats[0].get("Pool Calls", -1), latency[0], stats_after),
           f"stats: Pool Calls = {pool_stats[0].get('Pool Calls') if pool_stats else None} is status.json's submit count",
           f"{latency[0]} .. {stats_after}")
+
+    checked = await api.check("summary")
+    ok_status(checked, "check summary")
+    ck = checked.get("CHECK", [{}])[0]
+    check(ck.get("Exists") == "Y" and ck.get("Access") == "Y", f"check summary: Exists {ck.get('Exists')}, Access {ck.get('Access')}")
+    unknown = await api.send_command("nosuchcommand", ignore_errors=True, allow_warning=False)
+    check(unknown.get("STATUS", [{}])[0].get("STATUS") == "E", "an unknown command is answered with STATUS E",
+          unknown.get("STATUS", [{}])[0].get("Msg", ""))
 
     # Multicommand: pyasic joins with "+" and silently falls back to one request per command if
     # that fails, so send the joined command directly first, then through multicommand() with
