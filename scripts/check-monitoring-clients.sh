@@ -7,7 +7,7 @@
 #   - every metric name in Config/grafana/swiftminer-dashboard.json and
 #     Config/prometheus/swiftminer-alerts.yml must be one the exporter emits;
 #   - pyasic's cgminer RPC client reads version, summary, pools, devs, stats, config, devdetails,
-#     and a multicommand, and the numbers must agree with status.json.
+#     check and a multicommand; and the numbers must agree with status.json.
 # Builds nothing: give it the binary (default .build/release/swiftminer, built by `make`).
 # The demo and Prometheus run as `nobody` when started as root, on 127.0.0.1 only; everything
 # started here is stopped on exit. About 30 s once the tools are installed; at most ~3 minutes.
