@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the hash rate (the kernel is checked against the reference first).")
 
     @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "How long to measure, in seconds.")
     var seconds: Double = 5
@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
         guard KernelChoice(argument: kernel) != nil else {
             throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
@@ -28,6 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
         let result: Benchmark.Result
         do {

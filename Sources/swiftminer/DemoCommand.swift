@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
     var seconds: Double?
 
     @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.")
     var kernel: String = "auto"
@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
         guard KernelChoice(argument: kernel) != nil else {
             throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
@@ -31,6 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
+        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
         if let config {
             do {
