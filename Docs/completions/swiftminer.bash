@@ -163,7 +163,7 @@ _swiftminer() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(-h --help)
+    local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=()
     __swiftminer_offer_flags_options 0
@@ -186,7 +186,7 @@ _swiftminer() {
 
 _swiftminer_run() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=(-o --url)
     non_repeating_options=(--config -u --user -p --password -t --threads --kernel --status-file --share-log --log-level)
     __swiftminer_offer_flags_options 0
@@ -225,7 +225,7 @@ _swiftminer_run() {
 
 _swiftminer_demo() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=(--seconds -t --threads --kernel --config --log-level)
     __swiftminer_offer_flags_options 0
@@ -252,7 +252,7 @@ _swiftminer_demo() {
 
 _swiftminer_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --follow -h --help)
+    non_repeating_flags=(--json --follow --version -h --help)
     repeating_options=()
     non_repeating_options=(--status-file --share-log)
     __swiftminer_offer_flags_options 0
@@ -270,7 +270,7 @@ _swiftminer_status() {
 
 _swiftminer_bench() {
     repeating_flags=()
-    non_repeating_flags=(--json -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(-t --threads --seconds --kernel)
     __swiftminer_offer_flags_options 0
@@ -291,7 +291,7 @@ _swiftminer_bench() {
 
 _swiftminer_verify-share() {
     repeating_flags=()
-    non_repeating_flags=(--json -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--notify --extranonce1 --extranonce2 --ntime --nonce --version-bits --version-mask --difficulty)
     __swiftminer_offer_flags_options 0
@@ -327,14 +327,18 @@ _swiftminer_verify-share() {
 
 _swiftminer_check-config() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __swiftminer_offer_flags_options 1
 }
 
 _swiftminer_help() {
-    :
+    repeating_flags=()
+    non_repeating_flags=(--version)
+    repeating_options=()
+    non_repeating_options=()
+    __swiftminer_offer_flags_options -1
 }
 
 complete -o filenames -F _swiftminer swiftminer

@@ -1,10 +1,12 @@
 import ArgumentParser
+import MinerDaemon
 
 @main
 struct SwiftMiner: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftminer",
         abstract: "A Stratum v1 SHA-256d mining client.",
+        version: SwiftMinerVersion.string,
         subcommands: [RunCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self,
                       CheckConfigCommand.self])
 }
