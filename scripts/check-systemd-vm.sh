@@ -2,10 +2,10 @@
 # The service under a real systemd: a Debian root file system made with debootstrap (from Debian's
 # packages: systemd, a kernel, make, jq), booted with qemu-system-x86_64 in software emulation
 # (TCG; no network card) with systemd as PID 1. Inside, scripts/vm/vm-check.sh follows the README's
-# "Run as a service" section literally and prints every check; this script prints that log and
-# exits with its result.
+# "Run as a service" section literally, then installs, removes and purges the Debian package from
+# `make deb`, and prints every check; this script prints that log and exits with its result.
 #
-#   make && make localpool && scripts/check-systemd-vm.sh
+#   make && make localpool && make deb && scripts/check-systemd-vm.sh
 #
 # The root file system is built once and kept in $SWIFTMINER_VM_CACHE (default
 # /var/cache/swiftminer-vm), keyed by the package list; each run boots a fresh copy of it.
@@ -22,6 +22,8 @@ packages=systemd,systemd-sysv,udev,dbus,linux-image-amd64,make,procps,jq,kmod,ut
 for program in swiftminer localpool; do
     [ -x "$bin_dir/$program" ] || { echo "no $bin_dir/$program: run 'make && make localpool' first" >&2; exit 1; }
 done
+deb="${DEB:-$(ls build/deb/swiftminer_*.deb 2>/dev/null | sort -V | tail -n 1)}"
+[ -f "$deb" ] || { echo "no package in build/deb: run 'make deb' first" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "run as root (debootstrap and the image's file ownership need it)" >&2; exit 1; }
 
 missing=()
@@ -63,8 +65,10 @@ rm -f "$root/.complete"
 # the check itself, started once the system is up; it powers the machine off when done.
 checkout="$root/root/swiftminer"
 mkdir -p "$checkout/.build/release"
-cp -a Makefile README.md systemd Config "$checkout/"
+cp -a Makefile README.md systemd Config Docs "$checkout/"
 cp "$bin_dir/swiftminer" "$checkout/.build/release/swiftminer"
+install -d "$root/root/deb"
+cp "$deb" "$root/root/deb/"
 install -d "$root/opt/vmcheck"
 install -m 0755 "$bin_dir/localpool" scripts/vm/vm-check.sh "$root/opt/vmcheck/"
 cat >"$root/etc/systemd/system/vmcheck.service" <<'EOF'

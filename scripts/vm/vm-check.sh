@@ -14,7 +14,7 @@ bad() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAILED: $*"; }
 run() { echo "\$ $*"; "$@"; }
 finish() {
     echo "--- journal of swiftminer.service (last 25 lines)"
-    journalctl -b -u swiftminer --no-pager -o short-monotonic | tail -n 25
+    journalctl -b -u swiftminer --no-pager -o cat 2>&1 | tail -n 25
     if [ "$failures" = 0 ]; then
         echo "VMCHECK RESULT: PASS ($checks checks)"
     else
@@ -74,7 +74,7 @@ echo "--- the README: sudo swiftminer check-config, sudo systemctl enable --now 
 if run swiftminer check-config "$config"; then ok "check-config exited 0"; else bad "check-config failed"; fi
 started=$SECONDS
 if run systemctl enable --now swiftminer; then ok "enable --now returned after $((SECONDS - started)) s (Type=notify: READY=1)"
-else bad "enable --now failed"; fi
+else bad "enable --now failed"; systemctl status --no-pager swiftminer 2>&1 | head -n 20; fi
 [ "$(systemctl is-active swiftminer)" = active ] && ok "swiftminer.service is active" || { bad "not active"; finish; }
 if wait_for 180 sh -c "[ \"\$(jq -r .shares.accepted $state/status.json 2>/dev/null || echo 0)\" -ge 2 ]"; then
     ok "status.json shows $(accepted_in_status) accepted shares, $(jq -r .shares.rejected "$state/status.json") rejected, hash rate $(jq -r '.hashrate | tostring' "$state/status.json")"
@@ -128,8 +128,57 @@ code="$(systemctl show -p ExecMainStatus --value swiftminer)"
 echo "  final status.json: accepted $(accepted_in_status), rejected $(jq -r .shares.rejected "$state/status.json"), stale $(jq -r .shares.stale "$state/status.json"), lost $(jq -r .shares.lost "$state/status.json")"
 echo "  pool: $(journalctl -u localpool -o cat | grep -c '^accepted') accepted, $(journalctl -u localpool -o cat | grep -c '^rejected') rejected"
 
+echo "--- systemd-analyze security swiftminer.service (this systemd)"
+report="$(systemd-analyze security --no-pager swiftminer.service)"
+score="$(sed -n 's/.*Overall exposure level for swiftminer.service: \([0-9.]*\).*/\1/p' <<<"$report")"
+echo "$report" | grep -v '^✓' | head -n 20
+if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 1.5) }'; then ok "exposure $score (limit 1.5)"
+else bad "exposure '${score}' above 1.5 or unreadable"; fi
+
+echo "--- the Debian package: apt-get install ./swiftminer_*.deb on a machine without the make-installed files"
+run make uninstall
+rm -rf /etc/swiftminer /var/lib/swiftminer
+userdel swiftminer 2>/dev/null
+groupdel swiftminer 2>/dev/null
+deb="$(ls /root/deb/swiftminer_*.deb 2>/dev/null | head -n 1)"
+[ -n "$deb" ] || { bad "no package in /root/deb"; finish; }
+if run apt-get install -y -q --no-install-recommends "$deb"; then ok "apt-get install $(basename "$deb") exited 0"
+else bad "apt-get install failed"; finish; fi
+id swiftminer >/dev/null 2>&1 && ok "postinst created the user: $(id swiftminer)" || bad "no user swiftminer after install"
+[ "$(stat -c '%U:%G %a' /etc/swiftminer) $(stat -c '%U:%G %a' "$config")" = "root:swiftminer 750 root:swiftminer 640" ] \
+    && ok "/etc/swiftminer root:swiftminer 0750, $config root:swiftminer 0640 ($(dpkg-statoverride --list | grep -c swiftminer) dpkg-statoverride entries)" \
+    || bad "after install: $(stat -c '%U:%G %a %n' /etc/swiftminer "$config" | tr '\n' ' ')"
+[ "$(systemctl is-enabled swiftminer 2>/dev/null)" = disabled ] && ok "the service is installed but not enabled (no pool configured yet)" \
+    || bad "after install the service is $(systemctl is-enabled swiftminer 2>&1)"
+missing_files=""
+for file in /usr/share/man/man1/swiftminer.1.gz /usr/share/bash-completion/completions/swiftminer \
+            /usr/share/zsh/vendor-completions/_swiftminer /usr/share/fish/vendor_completions.d/swiftminer.fish; do
+    [ -s "$file" ] || missing_files="$missing_files $file"
+done
+[ -z "$missing_files" ] && ok "man page and bash/zsh/fish completions installed" || bad "not installed:$missing_files"
+cat /tmp/minimal.toml >"$config"
+if run systemctl enable --now swiftminer; then ok "enable --now (packaged unit) exited 0"; else bad "enable --now of the packaged unit failed"; fi
+if wait_for 180 sh -c "[ \"\$(jq -r .shares.accepted $state/status.json 2>/dev/null || echo 0)\" -ge 2 ]"; then
+    ok "packaged service: status.json shows $(accepted_in_status) accepted shares"
+else
+    bad "packaged service: $(accepted_in_status) accepted shares after 180 s"
+fi
+if run apt-get remove -y -q swiftminer; then ok "apt-get remove exited 0"; else bad "apt-get remove failed"; fi
+[ ! -e /usr/bin/swiftminer ] && [ "$(systemctl is-active swiftminer 2>/dev/null)" != active ] \
+    && ok "removed: no binary, the service is not running" || bad "after remove: binary or service still there"
+grep -q '127.0.0.1:3333' "$config" 2>/dev/null && [ -d "$state" ] \
+    && ok "remove kept the edited configuration and $state" || bad "remove did not keep the configuration and the state"
+if run apt-get purge -y -q swiftminer; then ok "apt-get purge exited 0"; else bad "apt-get purge failed"; fi
+[ ! -e /etc/swiftminer ] && [ ! -e "$state" ] && [ "$(dpkg-statoverride --list | grep -c swiftminer)" = 0 ] \
+    && ok "purge removed /etc/swiftminer, $state and the stat overrides" \
+    || bad "after purge: $(ls -d /etc/swiftminer "$state" 2>/dev/null | tr '\n' ' ') $(dpkg-statoverride --list | grep swiftminer)"
+
 echo "--- the journal"
 journal="$(journalctl -b -u swiftminer -o cat)"
+# The journal really holds the daemon's lines (so the absences below mean something).
+logged_results="$(grep -c '\] accepted: ' <<<"$journal")"
+[ "$logged_results" -ge 1 ] && ok "the journal holds the daemon's log: $(wc -l <<<"$journal") lines, $logged_results accepted-share lines" \
+    || bad "the daemon's share lines are not in the journal ($(wc -l <<<"$journal") lines)"
 denied="$(grep -ci 'permission denied' <<<"$journal")"
 priority="$(grep -c 'Failed to set thread priority' <<<"$journal")"
 [ "$denied" = 0 ] && ok "no 'permission denied' in the unit's journal" || bad "$denied 'permission denied' lines in the journal"
@@ -137,10 +186,4 @@ priority="$(grep -c 'Failed to set thread priority' <<<"$journal")"
 mode_warnings="$(journalctl -b -o cat | grep -ci 'swiftminer.*mode\|mode.*swiftminer' || true)"
 [ "$mode_warnings" = 0 ] && ok "no directory mode warnings from systemd" || bad "$mode_warnings directory mode warnings"
 
-echo "--- systemd-analyze security swiftminer.service (this systemd)"
-report="$(systemd-analyze security --no-pager swiftminer.service)"
-score="$(sed -n 's/.*Overall exposure level for swiftminer.service: \([0-9.]*\).*/\1/p' <<<"$report")"
-echo "$report" | grep -v '^✓' | head -n 20
-if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 1.5) }'; then ok "exposure $score (limit 1.5)"
-else bad "exposure '${score}' above 1.5 or unreadable"; fi
 finish
