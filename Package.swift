@@ -58,6 +58,28 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Solo mining, pure: addresses → scripts, getblocktemplate → coinbase → MiningJob, blocks.
+        .target(name: "SoloMining", dependencies: ["MiningCore", "StratumProtocol"]),
+        // JSON-RPC over HTTP/1.1 to a Bitcoin node (getblocktemplate, long poll, submitblock).
+        .target(
+            name: "NodeRPCClient",
+            dependencies: [
+                "SoloMining", "StratumProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        // A regtest-like node on loopback serving templates and validating every block (tests, demo).
+        .target(
+            name: "LocalNode",
+            dependencies: [
+                "SoloMining", "MiningCore", "StratumProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]),
         // Configuration, coordinator, statistics, status file, share log, service wiring.
         .target(
             name: "MinerDaemon",
@@ -108,6 +130,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        .testTarget(name: "SoloMiningTests", dependencies: ["SoloMining", "MiningCore", "StratumProtocol", "TestVectors"]),
+        .testTarget(
+            name: "LocalNodeTests",
+            dependencies: ["LocalNode", "NodeRPCClient", "SoloMining", "MiningCore", "StratumProtocol"]),
         .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol"]),
         .testTarget(
             name: "MinerDaemonTests",
