@@ -103,13 +103,13 @@ public actor MiningCoordinator {
         switch event {
         case .connecting(let url, let attempt):
             isAuthorized = false
-            status.poolState = "connecting"
+            status.poolState = .connecting
             if hasConnectedBefore { status.reconnects += 1 }
             hasConnectedBefore = true
             logger.info("connecting to \(url)", metadata: ["worker": "\(workerName)", "attempt": "\(attempt)"])
         case .connected(let url):
             isAuthorized = false
-            status.poolState = "subscribing"
+            status.poolState = .subscribing
             status.poolURL = url
             status.connectedSince = Date()
             logger.info("connected to \(url)", metadata: ["worker": "\(workerName)"])
@@ -120,13 +120,13 @@ public actor MiningCoordinator {
                 "resumed": "\(resumed)",
             ])
         case .authorized(let worker):
-            status.poolState = "mining"
+            status.poolState = .mining
             isAuthorized = true
             logger.info("authorized", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
             // Jobs that arrived before the answer to mining.authorize are mined from now on.
             if let current { engine.setWork(WorkTemplate(job: current.job, epoch: current.epoch)) }
         case .authorizationFailed(let worker, let reason):
-            status.poolState = "unauthorized"
+            status.poolState = .unauthorized
             isAuthorized = false
             engine.setWork(nil)
             logger.error("authorization refused: \(reason)", metadata: ["worker": "\(workerName)", "user": "\(worker)"])
@@ -159,7 +159,7 @@ public actor MiningCoordinator {
             }
         case .disconnected(let url, let reason):
             isAuthorized = false
-            status.poolState = "disconnected"
+            status.poolState = .disconnected
             status.connectedSince = nil
             engine.setWork(nil)
             current = nil

@@ -4,7 +4,7 @@ import NIOPosix
 import StratumProtocol
 
 /// The metrics endpoint and the cgminer API, started from `MonitoringSettings` (`[metrics]`,
-/// `[api]`), both fed by one status source (`StatusReporter.statusDocument`).
+/// `[api]`), both fed by one status source (a `StatusDocument`).
 public actor MonitoringServices {
     public let settings: MonitoringSettings
     /// Lets `[metrics] listen` be a non-loopback address (the configuration must say so explicitly).
@@ -35,7 +35,7 @@ public actor MonitoringServices {
     }
 
     /// Starts what the settings enable (nothing when both are off). If one cannot start, neither runs.
-    public func start(statusSource: @escaping @Sendable () async -> JSONValue) async throws {
+    public func start(statusSource: @escaping @Sendable () async -> StatusDocument) async throws {
         do {
             if settings.metricsEnabled, metrics == nil {
                 metrics = try await MetricsServer.start(

@@ -31,17 +31,25 @@ public final class MinerService: Service, Sendable {
     ///   - notifier: the systemd notify channel (does nothing outside systemd).
     ///   - reload: reads the configuration again (SIGHUP); nil: SIGHUP only reopens the share log.
     ///   - handleSIGHUP: install the SIGHUP handler (tests running in-process may not want it).
-    public init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil,
-                notifier: SystemdNotifier = SystemdNotifier(), handleSIGHUP: Bool = false,
-                reload: (@Sendable () throws -> MinerSettings)? = nil) throws {
+    public convenience init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil,
+                            notifier: SystemdNotifier = SystemdNotifier(), handleSIGHUP: Bool = false,
+                            reload: (@Sendable () throws -> MinerSettings)? = nil) throws {
+        let kernel = try settings.kernel.makeKernel()
+        try KernelVerification.verify(kernel)
+        self.init(settings: settings, unverifiedKernel: kernel, logger: logger, observer: observer, notifier: notifier,
+                  handleSIGHUP: handleSIGHUP, reload: reload)
+    }
+
+    /// With a kernel as it is, unchecked: tests give it one that lies, to see the re-verification catch it.
+    package init(settings: MinerSettings, unverifiedKernel kernel: any NonceScanningKernel, logger: Logger,
+                 observer: (@Sendable (ShareEvent) -> Void)? = nil, notifier: SystemdNotifier = SystemdNotifier(),
+                 handleSIGHUP: Bool = false, reload: (@Sendable () throws -> MinerSettings)? = nil) {
         self.settings = settings
         self.logger = logger
         self.observer = observer
         self.notifier = notifier
         self.reload = reload
         self.handleSIGHUP = handleSIGHUP
-        let kernel = try settings.kernel.makeKernel()
-        try KernelVerification.verify(kernel)
         kernelBox = KernelBox(kernel: kernel)
     }
 
@@ -139,7 +147,7 @@ public final class MinerService: Service, Sendable {
             for worker in workers {
                 sample.hashes &+= worker.engine.totalHashes
                 let status = await worker.coordinator.workerStatus
-                if status.poolState == "mining" && status.jobID != nil { sample.hasJob = true }
+                if status.poolState == .mining && status.jobID != nil { sample.hasJob = true }
                 sample.accepted += status.counters.accepted
                 sample.rejected += status.counters.rejected
             }

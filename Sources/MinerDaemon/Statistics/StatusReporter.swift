@@ -134,7 +134,7 @@ public actor StatusReporter {
             meters[source.name, default: HashrateMeter()].record(time: seconds, counts: counts)
             let total = counts.reduce(0, &+)
             let status = await source.coordinator.workerStatus
-            if let last = lastHashTotals[source.name], status.poolState == "mining" {
+            if let last = lastHashTotals[source.name], status.poolState == .mining {
                 expectedShares[source.name, default: 0] += ShareRateCheck.expectedShares(
                     hashes: Double(total &- last), difficulty: status.difficulty)
             }
@@ -154,7 +154,7 @@ public actor StatusReporter {
         let document = await statusDocument()
         lastStatusWrite = ContinuousClock.now
         do {
-            try AtomicFileWriter.write(Array((document.serialized + "\n").utf8), to: path)
+            try AtomicFileWriter.write(try document.encoded() + [UInt8(ascii: "\n")], to: path)
             statusDirty = false
             statusWrites += 1
         } catch {
@@ -169,91 +169,64 @@ public actor StatusReporter {
     }
 
     /// The status file's contents (DESIGN.md, "Status file").
-    public func statusDocument() async -> JSONValue {
-        var workers: [JSONValue] = []
-        var totals = ShareCounters.Totals()
-        var windowTotals: [String: Double] = [:]
-        var threads = 0
+    public func statusDocument() async -> StatusDocument {
+        var document = StatusDocument()
         for source in sources {
             let status = await source.coordinator.workerStatus
             let meter = meters[source.name] ?? HashrateMeter()
-            threads += source.engine.threadCount
-            totals.add(status.counters)
-            var hashrate: [String: JSONValue] = [:]
-            for window in HashrateMeter.windows {
-                let rate = meter.total(over: window.seconds)
-                hashrate[window.name] = .double(rate.rounded3)
-                windowTotals[window.name, default: 0] += rate
-            }
-            hashrate["per_thread"] = .array(meter.perThread(over: 10).map { .double($0.rounded3) })
             let counters = status.counters
-            var reasons: [String: JSONValue] = [:]
-            for (reason, count) in counters.rejectReasons { reasons[reason.rawValue] = .integer(Int64(count)) }
-            workers.append([
-                "name": .string(status.name),
-                "user": .string(status.user),
-                "pool": [
-                    "url": .string(status.poolURL),
-                    "state": .string(status.poolState),
-                    "connected_since": status.connectedSince.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                    "difficulty": .double(status.difficulty),
-                    "job_id": status.jobID.map { .string($0) } ?? .null,
-                    "extranonce2_size": status.extranonce2Size.map { .integer(Int64($0)) } ?? .null,
-                    "version_rolling_mask": status.versionRollingMask.map { .string(WireEncoding.hex($0)) } ?? .null,
-                    "reconnects": .integer(Int64(status.reconnects)),
-                    "last_notify_at": status.lastNotifyAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                ],
-                "hashrate": .object(hashrate),
-                "shares": [
-                    "found": .integer(Int64(counters.found)),
-                    "accepted": .integer(Int64(counters.accepted)),
-                    "rejected": .integer(Int64(counters.rejected)),
-                    "stale": .integer(Int64(counters.stale)),
-                    "lost": .integer(Int64(counters.lost)),
-                    "pending": .integer(Int64(counters.pending)),
-                    "accepted_difficulty": .double(counters.acceptedDifficulty),
-                    "reject_reasons": .object(reasons),
-                    "hardware_errors": .integer(Int64(counters.hardwareErrors)),
-                ],
-                "best_share_difficulty": .double(counters.bestShareDifficulty),
-                "last_share_at": status.lastShareAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-                "blocks_found": .integer(Int64(counters.blocksFound)),
-                "submit_latency_ms": [
-                    "avg": .double(status.latencyAverageMilliseconds.rounded3),
-                    "max": .double(status.latencyMaxMilliseconds.rounded3),
-                    "count": .integer(Int64(status.latencyCount)),
-                    "sum": .double(status.latencySumMilliseconds.rounded3),
-                    // Cumulative: shares answered within `le` ms (the metrics endpoint's histogram).
-                    "buckets": .array(zip(WorkerStatus.latencyBucketBoundsMilliseconds, status.latencyBucketCounts).map {
-                        ["le": .double($0), "count": .integer(Int64($1))]
-                    }),
-                ],
-                "hashes_total": .integer(Int64(clamping: source.engine.totalHashes)),
-                "expected_shares": .double((expectedShares[source.name] ?? 0).rounded3),
-                "warning": healthWarnings[source.name].map { .string($0) } ?? .null,
-            ])
+            var worker = StatusDocument.Worker()
+            worker.name = status.name
+            worker.user = status.user
+            worker.pool.url = status.poolURL
+            worker.pool.state = status.poolState
+            worker.pool.connectedSince = status.connectedSince
+            worker.pool.difficulty = status.difficulty
+            worker.pool.jobID = status.jobID
+            worker.pool.extranonce2Size = status.extranonce2Size
+            worker.pool.versionRollingMask = status.versionRollingMask.map(WireEncoding.hex)
+            worker.pool.reconnects = status.reconnects
+            worker.pool.lastNotifyAt = status.lastNotifyAt
+            worker.hashrate = .init(windows: meter.windows.rounded3, perThread: meter.perThread(over: 10).map(\.rounded3))
+            worker.shares.found = counters.found
+            worker.shares.accepted = counters.accepted
+            worker.shares.rejected = counters.rejected
+            worker.shares.stale = counters.stale
+            worker.shares.lost = counters.lost
+            worker.shares.pending = counters.pending
+            worker.shares.acceptedDifficulty = counters.acceptedDifficulty
+            worker.shares.rejectReasons = Dictionary(uniqueKeysWithValues: counters.rejectReasons.map { ($0.rawValue, $1) })
+            // What the engine's independent re-check refused, plus what the coordinator refused.
+            worker.shares.hardwareErrors = source.engine.hardwareErrors + counters.hardwareErrors
+            worker.bestShareDifficulty = counters.bestShareDifficulty
+            worker.lastShareAt = status.lastShareAt
+            worker.blocksFound = counters.blocksFound
+            worker.submitLatency.avg = status.latencyAverageMilliseconds.rounded3
+            worker.submitLatency.max = status.latencyMaxMilliseconds.rounded3
+            worker.submitLatency.count = status.latencyCount
+            worker.submitLatency.sum = status.latencySumMilliseconds.rounded3
+            worker.submitLatency.buckets = zip(WorkerStatus.latencyBucketBoundsMilliseconds, status.latencyBucketCounts).map {
+                .init(le: $0, count: $1)
+            }
+            worker.hashesTotal = source.engine.totalHashes
+            worker.expectedShares = (expectedShares[source.name] ?? 0).rounded3
+            worker.warning = healthWarnings[source.name]
+            document.threads += source.engine.threadCount
+            document.hashrate = document.hashrate + worker.hashrate.windows
+            document.shares.add(worker.shares)
+            document.workers.append(worker)
         }
         let now = Date()
-        return [
-            "schema": 1,
-            "version": .string(SwiftMinerVersion.string),
-            "pid": .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
-            "updated_at": .string(Timestamp.iso8601(now)),
-            "started_at": .string(Timestamp.iso8601(startedAt)),
-            "uptime_s": .integer(Int64(now.timeIntervalSince(startedAt))),
-            "status_interval_s": .double(configuration.interval / .seconds(1)),
-            "kernel": .string(configuration.kernel),
-            "threads": .integer(Int64(threads)),
-            "hashrate": .object(windowTotals.mapValues { .double($0.rounded3) }),
-            "shares": [
-                "accepted": .integer(Int64(totals.accepted)), "rejected": .integer(Int64(totals.rejected)),
-                "stale": .integer(Int64(totals.stale)), "lost": .integer(Int64(totals.lost)),
-                "pending": .integer(Int64(totals.pending)),
-            ],
-            "best_share_difficulty_ever": .double(bestEver),
-            "warnings": .array(healthWarnings.keys.sorted().map { .string("\($0): \(healthWarnings[$0]!)") }),
-            "workers": .array(workers),
-        ]
+        document.pid = Int(ProcessInfo.processInfo.processIdentifier)
+        document.updatedAt = now
+        document.startedAt = startedAt
+        document.uptimeSeconds = Int(now.timeIntervalSince(startedAt))
+        document.statusIntervalSeconds = configuration.interval / .seconds(1)
+        document.kernel = configuration.kernel
+        document.hashrate = document.hashrate.rounded3
+        document.bestShareDifficultyEver = bestEver
+        document.warnings = healthWarnings.keys.sorted().map { "\($0): \(healthWarnings[$0]!)" }
+        return document
     }
 
     private func warnRateLimited(_ key: String, _ message: String) {
@@ -268,19 +241,5 @@ public actor StatusReporter {
               let value = try? JSONValue.parse(Array(data))["best_share_difficulty"]?.doubleValue,
               value.isFinite, value >= 0 else { return nil }
         return value
-    }
-}
-
-extension ShareCounters {
-    /// Sums over workers.
-    struct Totals {
-        var accepted: UInt64 = 0, rejected: UInt64 = 0, stale: UInt64 = 0, lost: UInt64 = 0, pending: UInt64 = 0
-        mutating func add(_ c: ShareCounters) {
-            accepted += c.accepted
-            rejected += c.rejected
-            stale += c.stale
-            lost += c.lost
-            pending += c.pending
-        }
     }
 }

@@ -6,7 +6,7 @@ public struct WorkerStatus: Sendable {
     public var user: String
     public var poolURL: String
     /// starting, connecting, subscribing, mining, disconnected, unauthorized.
-    public var poolState: String
+    public var poolState: PoolState
     public var connectedSince: Date?
     public var difficulty: Double
     public var jobID: String?
@@ -40,7 +40,7 @@ public struct WorkerStatus: Sendable {
         self.name = name
         self.user = user
         poolURL = ""
-        poolState = "starting"
+        poolState = .starting
         difficulty = 1
         reconnects = 0
         counters = ShareCounters()
