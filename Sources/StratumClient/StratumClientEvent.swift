@@ -1,6 +1,6 @@
 import StratumProtocol
 
-/// A job as the coordinator needs it: the validated notify plus the session values it was
+/// A job as the worker core needs it: the validated notify plus the session values it was
 /// issued under.
 public struct JobAssignment: Sendable, Hashable {
     public let notify: MiningNotify

@@ -112,14 +112,17 @@ final class MonitoringPrometheusTests: XCTestCase {
         XCTAssertEqual(PoolURLText.host(ofURL: "stratum+tcp://[::1]:3333"), "[::1]")
     }
 
-    func testLatencyHistogramInWorkerStatus() {
-        var status = WorkerStatus(name: "w", user: "u")
-        status.recordLatency(milliseconds: 3)
-        status.recordLatency(milliseconds: 30)
-        status.recordLatency(milliseconds: 20_000)
-        XCTAssertEqual(status.latencyCount, 3)
-        XCTAssertEqual(status.latencySumMilliseconds, 20_033)
-        XCTAssertEqual(status.latencyBucketCounts, [1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2], "cumulative; 20 s only in +Inf")
+    func testSubmitLatencyHistogram() {
+        var latency = StatusDocument.Worker.SubmitLatency(
+            bucketBoundsMilliseconds: StatusDocument.Worker.SubmitLatency.defaultBoundsMilliseconds)
+        latency.record(milliseconds: 3)
+        latency.record(milliseconds: 30)
+        latency.record(milliseconds: 20_000)
+        XCTAssertEqual(latency.count, 3)
+        XCTAssertEqual(latency.sum, 20_033)
+        XCTAssertEqual(latency.max, 20_000)
+        XCTAssertEqual(latency.avg, 20_033 / 3)
+        XCTAssertEqual(latency.buckets.map(\.count), [1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2], "cumulative; 20 s only in +Inf")
     }
 
     /// The whole path: the daemon mines against LocalPool, writes its status file; the metrics

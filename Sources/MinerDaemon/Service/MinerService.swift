@@ -5,7 +5,7 @@ import Logging
 import ServiceLifecycle
 import StratumClient
 
-/// The daemon: one Stratum client, one hashing engine and one coordinator per worker.
+/// The daemon: one Stratum client, one hashing engine and one `MiningWorker` between them per worker.
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through ServiceLifecycle) it tells systemd `STOPPING=1`,
 /// stops hashing, waits up to `shutdownGrace` for answers to shares already sent, closes the
@@ -61,7 +61,7 @@ public final class MinerService: Service, Sendable {
         let settings: WorkerSettings
         let engine: HashingEngine
         let client: StratumClient
-        let coordinator: MiningCoordinator
+        let miningWorker: MiningWorker
     }
 
     private enum Control: Sendable { case shutdown, reload }
@@ -106,12 +106,8 @@ public final class MinerService: Service, Sendable {
     /// Runs one configuration until shutdown or an accepted reload.
     private func runConfiguration(_ settings: MinerSettings, kernel: any NonceScanningKernel,
                                   control: inout AsyncStream<Control>.Iterator) async -> End {
-        let (shareEvents, shareEventSink) = AsyncStream.makeStream(of: ShareEvent.self)
-        let observer = self.observer
-        let forward: @Sendable (ShareEvent) -> Void = { event in
-            shareEventSink.yield(event)
-            observer?(event)
-        }
+        let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
+        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval, logger: logger)
         let workers = settings.workers.map { worker in
             let batch = settings.hashingBatchTarget.components
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
@@ -121,39 +117,28 @@ public final class MinerService: Service, Sendable {
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),
                                        logger: workerLogger)
-            let coordinator = MiningCoordinator(workerName: worker.name, user: worker.user, client: client, engine: engine,
-                                                logger: logger, observer: forward)
+            let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
+                                            logger: logger, updates: updateSink, observer: observer,
+                                            sampleInterval: monitor.requiredUpdateInterval)
             logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
-            return Worker(settings: worker, engine: engine, client: client, coordinator: coordinator)
+            return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
         }
         for worker in workers { worker.engine.start() }
         let reporter = StatusReporter(
             configuration: .init(statusFile: settings.statusFile, shareLog: settings.shareLog,
                                  shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
                                  interval: settings.statusInterval, kernel: kernel.kind.rawValue),
-            sources: workers.map { .init(name: $0.settings.name, engine: $0.engine, coordinator: $0.coordinator) },
-            events: shareEvents, logger: logger)
+            workers: workers.map(\.settings.name), updates: updates, logger: logger)
         let reporting = Task { await reporter.run() }
+        let monitoring = Task { await monitor.run(documents: reporter.documents) }
         let endpoints = MonitoringServices(settings: settings.monitoring,
                                            metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger)
         do {
-            try await endpoints.start(statusSource: { await reporter.statusDocument() })
+            try await endpoints.start(statusSource: { await reporter.document })
         } catch {
             // Mining matters more than watching it: go on without the endpoints.
             logger.error("monitoring endpoints not started: \(error)")
         }
-        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval, logger: logger) {
-            var sample = ProgressSample(hashes: 0, hasJob: false, accepted: 0, rejected: 0)
-            for worker in workers {
-                sample.hashes &+= worker.engine.totalHashes
-                let status = await worker.coordinator.workerStatus
-                if status.poolState == .mining && status.jobID != nil { sample.hasJob = true }
-                sample.accepted += status.counters.accepted
-                sample.rejected += status.counters.rejected
-            }
-            return sample
-        }
-        let monitoring = Task { await monitor.run() }
 
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -166,10 +151,10 @@ public final class MinerService: Service, Sendable {
                 }
             }
         }
-        let coordinators = Task {
+        let miningWorkers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for worker in workers {
-                    group.addTask { await worker.coordinator.run() }
+                    group.addTask { await worker.miningWorker.run() }
                 }
             }
         }
@@ -207,27 +192,25 @@ public final class MinerService: Service, Sendable {
             }
         }
 
-        monitoring.cancel()
-        await monitoring.value
-        for worker in workers { worker.engine.setWork(nil) }
+        // The engines' last batches end and everything they found is handed over (the candidate
+        // streams finish); then the pool gets up to `shutdownGrace` to answer what was sent.
+        for worker in workers { await worker.miningWorker.stopHashing() }
         for worker in workers {
-            let drained = await worker.coordinator.drainPendingShares(timeout: settings.shutdownGrace)
+            let drained = await worker.miningWorker.waitForAnswers(timeout: settings.shutdownGrace)
             if !drained {
                 logger.warning("shares still unanswered at shutdown", metadata: ["worker": "\(worker.settings.name)"])
             }
         }
         clients.cancel()
         await clients.value
-        for worker in workers { worker.engine.stop() }
-        coordinators.cancel()
-        await coordinators.value
-        shareEventSink.finish()
-        reporting.cancel()
+        miningWorkers.cancel()
+        await miningWorkers.value
+        updateSink.finish()
         await reporting.value
-        await reporter.writeFinalStatus()
+        await monitoring.value
         await endpoints.stop()
         for worker in workers {
-            let counters = await worker.coordinator.shareCounters
+            let counters = await worker.miningWorker.shareCounters
             logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",
                         metadata: ["worker": "\(worker.settings.name)"])
         }

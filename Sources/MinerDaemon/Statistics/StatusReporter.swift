@@ -1,15 +1,14 @@
 import Foundation
-import HashingEngine
 import Logging
 import StratumProtocol
 
-/// Keeps the files users watch: `status.json` (rewritten atomically every `interval` and within a
-/// second after each share result, coalesced) and `shares.jsonl` (one line per share outcome).
+/// Keeps the files users watch — `status.json` (rewritten atomically every `interval` and soon
+/// after each share result, coalesced) and `shares.jsonl` (one line per share outcome) — and the
+/// latest `StatusDocument` the monitoring endpoints serve and the watchdog follows.
 ///
-/// Fed one way: share outcomes arrive through `observe(_:)` (an AsyncStream), hash counters and
-/// worker status are sampled once a second through the engine's and coordinator's public API.
-/// When a file cannot be written, mining goes on, counters stay right, one warning a minute is
-/// logged, and writing resumes when it can.
+/// Fed one way: the workers' snapshots and share outcomes arrive through one AsyncStream, in
+/// order; nothing is polled. When a file cannot be written, mining goes on, counters stay right,
+/// one warning a minute is logged, and writing resumes when it can.
 public actor StatusReporter {
     public struct Configuration: Sendable {
         public var statusFile: String?
@@ -30,66 +29,64 @@ public actor StatusReporter {
         }
     }
 
-    /// One worker as the reporter sees it.
-    public struct Source: Sendable {
-        public let name: String
-        public let engine: HashingEngine
-        public let coordinator: MiningCoordinator
-
-        public init(name: String, engine: HashingEngine, coordinator: MiningCoordinator) {
-            self.name = name
-            self.engine = engine
-            self.coordinator = coordinator
-        }
-    }
-
     public let configuration: Configuration
-    private let sources: [Source]
+    /// Every document built, newest kept (the watchdog's input). Finishes when `run()` returns.
+    public nonisolated let documents: AsyncStream<StatusDocument>
+    private let documentSink: AsyncStream<StatusDocument>.Continuation
+    private let updates: AsyncStream<WorkerUpdate>
+    private let workerOrder: [String]
     private let logger: Logger
     private let shareLog: ShareLog?
     private let startedAt = Date()
-    private let clockOrigin = ContinuousClock.now
-    private let events: AsyncStream<ShareEvent>
 
-    private var meters: [String: HashrateMeter] = [:]
-    private var lastHashTotals: [String: UInt64] = [:]
-    private var expectedShares: [String: Double] = [:]
+    private var snapshots: [String: WorkerSnapshot] = [:]
+    /// The newest document (what `/metrics` and the cgminer API answer from).
+    public private(set) var document = StatusDocument()
     private var bestEver: Double
     private var bestEverSaved: Double
     private var statusDirty = false
     private var lastStatusWrite = ContinuousClock.now - .seconds(3600)
     private var lastWarnings: [String: ContinuousClock.Instant] = [:]
-    private var healthWarnings: [String: String] = [:]
     public private(set) var statusWriteFailures = 0
     public private(set) var statusWrites = 0
 
-    /// - Parameter events: share outcomes, in order (the coordinators' observer feeds it).
-    public init(configuration: Configuration, sources: [Source], events: AsyncStream<ShareEvent>, logger: Logger) {
+    /// - Parameters:
+    ///   - workers: the workers' names, in the order the status file lists them.
+    ///   - updates: the workers' snapshots and share outcomes.
+    public init(configuration: Configuration, workers: [String], updates: AsyncStream<WorkerUpdate>, logger: Logger) {
         self.configuration = configuration
-        self.sources = sources
+        workerOrder = workers
+        self.updates = updates
         self.logger = logger
         shareLog = configuration.shareLog.map {
             ShareLog(path: $0, maxBytes: configuration.shareLogMaxBytes, keep: configuration.shareLogKeep)
         }
-        self.events = events
         let saved = configuration.statusFile.flatMap { Self.loadBestEver(StatePaths.bestShareFile(forStatusFile: $0)) } ?? 0
         bestEver = saved
         bestEverSaved = saved
+        (documents, documentSink) = AsyncStream.makeStream(of: StatusDocument.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Runs until cancelled: records share outcomes as they come, samples about once a second,
-    /// writes the status file on schedule.
+    /// Runs until `updates` finishes, then writes the final status (everything recorded).
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [events] in
-                for await event in events { await self.record(event) }
+        document = makeDocument()
+        for await update in updates {
+            apply(update)
+            document = makeDocument()
+            documentSink.yield(document)
+            let sinceWrite = ContinuousClock.now - lastStatusWrite
+            // Soon after a share result (coalesced: at most every 0.5 s), and every interval regardless.
+            if (statusDirty && sinceWrite >= .milliseconds(500)) || sinceWrite >= configuration.interval {
+                writeStatus()
             }
-            while !Task.isCancelled {
-                await tick()
-                try? await Task.sleep(for: .milliseconds(250))
+            if let shareLog, shareLog.pendingLines > 0, let error = shareLog.flush() {
+                warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
             }
-            group.cancelAll()
         }
+        documentSink.finish()
+        _ = shareLog?.flush()
+        document = makeDocument()
+        writeStatus()
     }
 
     /// Closes the share log so the next line opens it anew (SIGHUP, after logrotate moved it).
@@ -97,61 +94,46 @@ public actor StatusReporter {
         shareLog?.reopen()
     }
 
-    /// The last write, at shutdown: everything recorded so far.
-    public func writeFinalStatus() async {
-        while shareLog?.pendingLines ?? 0 > 0, shareLog?.flush() != nil { break }
-        await sample()
-        await writeStatus()
-    }
-
     // MARK: -
 
-    func record(_ event: ShareEvent) {
-        if let shareLog, let error = shareLog.append(ShareLogRecord.json(for: event).serialized) {
-            warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
-        }
-        bestEver = max(bestEver, event.candidate.shareDifficulty)
-        statusDirty = true
-    }
-
-    private func tick() async {
-        await sample()
-        let now = ContinuousClock.now
-        let sinceWrite = now - lastStatusWrite
-        // Soon after a share result (coalesced: at most every 0.5 s), and every interval regardless.
-        if (statusDirty && sinceWrite >= .milliseconds(500)) || sinceWrite >= configuration.interval {
-            await writeStatus()
-        }
-        if let shareLog, shareLog.pendingLines > 0, let error = shareLog.flush() {
-            warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
-        }
-    }
-
-    private func sample() async {
-        let seconds = (ContinuousClock.now - clockOrigin) / .seconds(1)
-        for source in sources {
-            let counts = source.engine.hashCounts
-            meters[source.name, default: HashrateMeter()].record(time: seconds, counts: counts)
-            let total = counts.reduce(0, &+)
-            let status = await source.coordinator.workerStatus
-            if let last = lastHashTotals[source.name], status.poolState == .mining {
-                expectedShares[source.name, default: 0] += ShareRateCheck.expectedShares(
-                    hashes: Double(total &- last), difficulty: status.difficulty)
+    private func apply(_ update: WorkerUpdate) {
+        switch update {
+        case .snapshot(let snapshot):
+            snapshots[snapshot.status.name] = snapshot
+        case .share(let event):
+            if let shareLog, let error = shareLog.append(ShareLogRecord.json(for: event).serialized) {
+                warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
             }
-            lastHashTotals[source.name] = total
-            let verdict = ShareRateCheck.evaluate(expected: expectedShares[source.name] ?? 0, observed: status.counters.accepted)
-            if let warning = verdict.warning {
-                if healthWarnings[source.name] == nil { logger.warning("\(source.name): \(warning)") }
-                healthWarnings[source.name] = warning
-            } else {
-                healthWarnings[source.name] = nil
-            }
+            bestEver = max(bestEver, event.candidate.shareDifficulty)
+            statusDirty = true
         }
     }
 
-    private func writeStatus() async {
+    /// The status file's contents (DESIGN.md, "Status file"), from the latest snapshots.
+    private func makeDocument() -> StatusDocument {
+        var document = StatusDocument()
+        for name in workerOrder {
+            guard let snapshot = snapshots[name] else { continue }
+            document.workers.append(snapshot.status)
+            document.threads += snapshot.threads
+            document.hashrate = document.hashrate + snapshot.status.hashrate.windows
+            document.shares.add(snapshot.status.shares)
+            if let warning = snapshot.status.warning { document.warnings.append("\(name): \(warning)") }
+        }
+        let now = Date()
+        document.pid = Int(ProcessInfo.processInfo.processIdentifier)
+        document.updatedAt = now
+        document.startedAt = startedAt
+        document.uptimeSeconds = Int(now.timeIntervalSince(startedAt))
+        document.statusIntervalSeconds = configuration.interval / .seconds(1)
+        document.kernel = configuration.kernel
+        document.hashrate = document.hashrate.rounded3
+        document.bestShareDifficultyEver = bestEver
+        return document
+    }
+
+    private func writeStatus() {
         guard let path = configuration.statusFile else { return }
-        let document = await statusDocument()
         lastStatusWrite = ContinuousClock.now
         do {
             try AtomicFileWriter.write(try document.encoded() + [UInt8(ascii: "\n")], to: path)
@@ -166,67 +148,6 @@ public actor StatusReporter {
             let json: JSONValue = ["best_share_difficulty": .double(bestEver), "updated_at": .string(Timestamp.iso8601(Date()))]
             if (try? AtomicFileWriter.write(Array(json.serialized.utf8), to: bestPath)) != nil { bestEverSaved = bestEver }
         }
-    }
-
-    /// The status file's contents (DESIGN.md, "Status file").
-    public func statusDocument() async -> StatusDocument {
-        var document = StatusDocument()
-        for source in sources {
-            let status = await source.coordinator.workerStatus
-            let meter = meters[source.name] ?? HashrateMeter()
-            let counters = status.counters
-            var worker = StatusDocument.Worker()
-            worker.name = status.name
-            worker.user = status.user
-            worker.pool.url = status.poolURL
-            worker.pool.state = status.poolState
-            worker.pool.connectedSince = status.connectedSince
-            worker.pool.difficulty = status.difficulty
-            worker.pool.jobID = status.jobID
-            worker.pool.extranonce2Size = status.extranonce2Size
-            worker.pool.versionRollingMask = status.versionRollingMask.map(WireEncoding.hex)
-            worker.pool.reconnects = status.reconnects
-            worker.pool.lastNotifyAt = status.lastNotifyAt
-            worker.hashrate = .init(windows: meter.windows.rounded3, perThread: meter.perThread(over: 10).map(\.rounded3))
-            worker.shares.found = counters.found
-            worker.shares.accepted = counters.accepted
-            worker.shares.rejected = counters.rejected
-            worker.shares.stale = counters.stale
-            worker.shares.lost = counters.lost
-            worker.shares.pending = counters.pending
-            worker.shares.acceptedDifficulty = counters.acceptedDifficulty
-            worker.shares.rejectReasons = Dictionary(uniqueKeysWithValues: counters.rejectReasons.map { ($0.rawValue, $1) })
-            // What the engine's independent re-check refused, plus what the coordinator refused.
-            worker.shares.hardwareErrors = source.engine.hardwareErrors + counters.hardwareErrors
-            worker.bestShareDifficulty = counters.bestShareDifficulty
-            worker.lastShareAt = status.lastShareAt
-            worker.blocksFound = counters.blocksFound
-            worker.submitLatency.avg = status.latencyAverageMilliseconds.rounded3
-            worker.submitLatency.max = status.latencyMaxMilliseconds.rounded3
-            worker.submitLatency.count = status.latencyCount
-            worker.submitLatency.sum = status.latencySumMilliseconds.rounded3
-            worker.submitLatency.buckets = zip(WorkerStatus.latencyBucketBoundsMilliseconds, status.latencyBucketCounts).map {
-                .init(le: $0, count: $1)
-            }
-            worker.hashesTotal = source.engine.totalHashes
-            worker.expectedShares = (expectedShares[source.name] ?? 0).rounded3
-            worker.warning = healthWarnings[source.name]
-            document.threads += source.engine.threadCount
-            document.hashrate = document.hashrate + worker.hashrate.windows
-            document.shares.add(worker.shares)
-            document.workers.append(worker)
-        }
-        let now = Date()
-        document.pid = Int(ProcessInfo.processInfo.processIdentifier)
-        document.updatedAt = now
-        document.startedAt = startedAt
-        document.uptimeSeconds = Int(now.timeIntervalSince(startedAt))
-        document.statusIntervalSeconds = configuration.interval / .seconds(1)
-        document.kernel = configuration.kernel
-        document.hashrate = document.hashrate.rounded3
-        document.bestShareDifficultyEver = bestEver
-        document.warnings = healthWarnings.keys.sorted().map { "\($0): \(healthWarnings[$0]!)" }
-        return document
     }
 
     private func warnRateLimited(_ key: String, _ message: String) {
