@@ -43,7 +43,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Before anything else: a SIGHUP that comes early must not kill the daemon.
+        // Before anything else: a SIGHUP that comes early must not kill the daemon (MinerService
+        // traps it with UnixSignals once it runs).
         signal(SIGHUP, SIG_IGN)
         let settings: MinerSettings
         do {

@@ -1,9 +1,9 @@
-import Dispatch
 import Foundation
 import HashingEngine
 import Logging
 import ServiceLifecycle
 import StratumClient
+import UnixSignals
 
 /// The daemon: one Stratum client, one hashing engine and one `MiningWorker` between them per worker.
 ///
@@ -72,16 +72,14 @@ public final class MinerService: Service, Sendable {
             "kernel": "\(kernel.kind.rawValue)", "workers": "\(settings.workers.count)",
         ])
         let (control, controlSink) = AsyncStream.makeStream(of: Control.self)
-        var hangup: (any DispatchSourceSignal)?
-        if handleSIGHUP {
-            signal(SIGHUP, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-            source.setEventHandler { controlSink.yield(.reload) }
-            source.resume()
-            hangup = source
-        }
-        defer { hangup?.cancel() }
+        // Trapped before anything starts, so a SIGHUP from now on is a reload.
+        let hangups = handleSIGHUP ? await UnixSignalsSequence(trapping: .sighup) : nil
         await withTaskGroup(of: Void.self) { group in
+            if let hangups {
+                group.addTask {
+                    for await _ in hangups { controlSink.yield(.reload) }
+                }
+            }
             group.addTask {
                 // Until graceful shutdown is triggered (or the service is cancelled).
                 try? await gracefulShutdown()
@@ -107,7 +105,6 @@ public final class MinerService: Service, Sendable {
     private func runConfiguration(_ settings: MinerSettings, kernel: any NonceScanningKernel,
                                   control: inout AsyncStream<Control>.Iterator) async -> End {
         let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
-        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval, logger: logger)
         let workers = settings.workers.map { worker in
             let batch = settings.hashingBatchTarget.components
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
@@ -119,7 +116,7 @@ public final class MinerService: Service, Sendable {
                                        logger: workerLogger)
             let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
                                             logger: logger, updates: updateSink, observer: observer,
-                                            sampleInterval: monitor.requiredUpdateInterval)
+                                            sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier))
             logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
             return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
         }
@@ -129,16 +126,22 @@ public final class MinerService: Service, Sendable {
                                  shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
                                  interval: settings.statusInterval, kernel: kernel.kind.rawValue),
             workers: workers.map(\.settings.name), updates: updates, logger: logger)
-        let reporting = Task { await reporter.run() }
-        let monitoring = Task { await monitor.run(documents: reporter.documents) }
+        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval,
+                                      documents: reporter.documents, logger: logger)
+        // Mining matters more than watching it: the endpoints log why they cannot start, and mining goes on.
         let endpoints = MonitoringServices(settings: settings.monitoring,
-                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger)
-        do {
-            try await endpoints.start(statusSource: { await reporter.document })
-        } catch {
-            // Mining matters more than watching it: go on without the endpoints.
-            logger.error("monitoring endpoints not started: \(error)")
-        }
+                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger,
+                                           statusSource: { await reporter.document })
+        // The reporter ends when the workers' updates do, the watchdog when the reporter's documents
+        // do, the endpoints at graceful shutdown: each stops on its own, none stops the others.
+        let services: [any Service] = [reporter, monitor, endpoints]
+        let observers = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(
+                    service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+            },
+            logger: logger))
+        let observing = Task { try? await observers.run() }
 
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -206,9 +209,8 @@ public final class MinerService: Service, Sendable {
         miningWorkers.cancel()
         await miningWorkers.value
         updateSink.finish()
-        await reporting.value
-        await monitoring.value
-        await endpoints.stop()
+        await observers.triggerGracefulShutdown()
+        await observing.value
         for worker in workers {
             let counters = await worker.miningWorker.shareCounters
             logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",

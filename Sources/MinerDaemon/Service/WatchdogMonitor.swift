@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Talks to systemd for the running configuration, following the status documents as the
 /// reporter builds them (one per worker snapshot, so at least one per hash-sample interval):
@@ -10,25 +11,28 @@ import Logging
 ///   advanced since the last ping. While no worker has a job (pool unreachable, reconnecting)
 ///   there is nothing to hash, so responsiveness alone counts. When hashing threads hang with a
 ///   job in hand, or documents stop, pings stop and systemd restarts the service.
-public final class WatchdogMonitor: Sendable {
+public final class WatchdogMonitor: Service {
     let notifier: SystemdNotifier
     let statusInterval: Duration
     let logger: Logger
+    let documents: AsyncStream<StatusDocument>
 
-    public init(notifier: SystemdNotifier, statusInterval: Duration, logger: Logger) {
+    /// - Parameter documents: the status reporter's documents, as it builds them.
+    public init(notifier: SystemdNotifier, statusInterval: Duration, documents: AsyncStream<StatusDocument>, logger: Logger) {
         self.notifier = notifier
         self.statusInterval = statusInterval
+        self.documents = documents
         self.logger = logger
     }
 
     /// How often documents must come for the pings to be on time (the hash-sample interval).
-    public var requiredUpdateInterval: Duration {
+    public static func requiredUpdateInterval(for notifier: SystemdNotifier) -> Duration {
         min(.seconds(1), notifier.watchdogInterval.map { $0 / 4 } ?? .seconds(1))
     }
 
     /// Follows `documents` until they end. Each configuration (also after a reload) has its own
     /// monitor, so READY=1 is sent again once the new configuration hashes.
-    public func run(documents: AsyncStream<StatusDocument>) async {
+    public func run() async {
         let clock = ContinuousClock()
         let watchdogPeriod = notifier.watchdogInterval.map { $0 / 2 }
         var ready = false

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import StratumProtocol
 
 /// Keeps the files users watch — `status.json` (rewritten atomically every `interval` and soon
@@ -9,7 +10,7 @@ import StratumProtocol
 /// Fed one way: the workers' snapshots and share outcomes arrive through one AsyncStream, in
 /// order; nothing is polled. When a file cannot be written, mining goes on, counters stay right,
 /// one warning a minute is logged, and writing resumes when it can.
-public actor StatusReporter {
+public actor StatusReporter: Service {
     public struct Configuration: Sendable {
         public var statusFile: String?
         public var shareLog: String?
