@@ -13,8 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How long to measure, in seconds.")
     var seconds: Double = 5
 
-    @Option(help: "auto, swift, shani, avx2 or avx512.")
-    var kernel: String = "auto"
+    @Option(help: "auto, swift, shani, avx2 or avx512.", transform: KernelChoice.parse)
+    var kernel: KernelChoice = .automatic
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -22,13 +22,10 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
-        guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
-        }
     }
 
     func run() async throws {
-        let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: kernel)
         let result: Benchmark.Result
         do {
             result = try await benchmark.run()

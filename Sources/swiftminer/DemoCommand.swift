@@ -13,8 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "auto, swift, shani, avx2 or avx512.")
-    var kernel: String = "auto"
+    @Option(help: "auto, swift, shani, avx2 or avx512.", transform: KernelChoice.parse)
+    var kernel: KernelChoice = .automatic
 
     @Option(help: "A configuration file: its [metrics] and [api] sections (and status_file / share_log) are used.")
     var config: String?
@@ -24,14 +24,11 @@ struct DemoCommand: AsyncParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
-        guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2 or avx512")
-        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
-        var demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        var demo = Demo(threads: threads, seconds: seconds, kernel: kernel)
         if let config {
             do {
                 let settings = try ConfigurationFile.load(path: config)

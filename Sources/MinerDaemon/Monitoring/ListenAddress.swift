@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StratumProtocol
 
 /// Where a monitoring endpoint listens: `127.0.0.1:9464`, `[::1]:4028`, `localhost:4028`.
 ///
@@ -38,27 +39,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `HOST:PORT`; IPv6 hosts in brackets.
     public static func parse(_ text: String) throws -> ListenAddress {
-        let trimmed = text.monitoringTrimmed
-        var host: Substring
-        var portText: Substring
-        if trimmed.hasPrefix("[") {
-            guard let close = trimmed.firstIndex(of: "]") else { throw Error.malformed(text) }
-            host = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
-            let rest = trimmed[trimmed.index(after: close)...]
-            guard rest.hasPrefix(":") else { throw Error.malformed(text) }
-            portText = rest.dropFirst()
-        } else {
-            guard let colon = trimmed.lastIndex(of: ":"), trimmed.firstIndex(of: ":") == colon else {
-                throw Error.malformed(text)
-            }
-            host = trimmed[..<colon]
-            portText = trimmed[trimmed.index(after: colon)...]
-        }
-        if host == "localhost" { host = "127.0.0.1" }
-        guard !host.isEmpty, !portText.isEmpty, portText.allSatisfy(\.isASCIIDigit), portText.count <= 5,
-              let port = Int(portText), MonitoringIPAddress(String(host)) != nil
-        else { throw Error.malformed(text) }
-        return try ListenAddress(host: String(host), port: port)
+        guard var address = HostPort(text.monitoringTrimmed) else { throw Error.malformed(text) }
+        if address.host == "localhost" { address.host = "127.0.0.1" }
+        guard MonitoringIPAddress(address.host) != nil else { throw Error.malformed(text) }
+        return try ListenAddress(host: address.host, port: address.port)
     }
 
     /// 127.0.0.0/8 or ::1 (not the wildcard addresses).
@@ -70,7 +54,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         if !isLoopback && !allowNonLoopback { throw Error.nonLoopback(description) }
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { HostPort(host: host, port: port).description }
 }
 
 /// An IPv4 or IPv6 address as bytes (IPv4-mapped IPv6 addresses read as IPv4).
@@ -111,10 +95,6 @@ struct MonitoringIPAddress: Hashable, Sendable {
         }
         return true
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 extension StringProtocol {

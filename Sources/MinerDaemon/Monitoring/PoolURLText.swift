@@ -1,3 +1,5 @@
+import StratumProtocol
+
 /// Pool URLs as the monitoring endpoints show them: never with credentials.
 enum PoolURLText {
     /// `stratum+tcp://user:secret@pool:3333/x` → `stratum+tcp://pool:3333/x`.
@@ -14,8 +16,7 @@ enum PoolURLText {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
         if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
-        if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
-        return String(rest)
+        guard let address = HostPort(rest) else { return String(rest) }
+        return address.host.contains(":") ? "[\(address.host)]" : address.host
     }
 }

@@ -106,10 +106,8 @@ public final class MinerService: Service, Sendable {
                                   control: inout AsyncStream<Control>.Iterator) async -> End {
         let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
         let workers = settings.workers.map { worker in
-            let batch = settings.hashingBatchTarget.components
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
-                                       batchTargetNanoseconds: UInt64(batch.seconds) * 1_000_000_000
-                                           + UInt64(batch.attoseconds / 1_000_000_000))
+                                       batchTargetNanoseconds: UInt64(settings.hashingBatchTarget / .nanoseconds(1)))
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import StratumClient
 
 /// Everything `swiftminer run` needs, after the config file and the flags are merged.
@@ -15,8 +16,7 @@ public struct MinerSettings: Sendable {
     public var statusInterval: Duration
     public var shareLogMaxBytes: Int?
     public var shareLogKeep: Int
-    /// trace, debug, info, notice, warning, error or critical.
-    public var logLevel: String
+    public var logLevel: Logger.Level
     /// The metrics endpoint and the cgminer-style API (`[metrics]`, `[api]`).
     public var monitoring: MonitoringSettings
     /// How long one engine batch should take (new work reaches the threads within one batch).
@@ -27,7 +27,7 @@ public struct MinerSettings: Sendable {
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
                 shareLog: String? = StatePaths.shareLog(), statusInterval: Duration = .seconds(5),
-                shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5, logLevel: String = "info",
+                shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5, logLevel: Logger.Level = .info,
                 monitoring: MonitoringSettings = MonitoringSettings()) {
         self.logLevel = logLevel
         self.monitoring = monitoring

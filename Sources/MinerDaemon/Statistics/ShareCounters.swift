@@ -13,8 +13,6 @@ public struct ShareCounters: Sendable, Hashable {
     public private(set) var acceptedDifficulty: Double = 0
     /// Rejections by reason (a bounded set: unknown reasons are `other`).
     public private(set) var rejectReasons: [RejectReason: UInt64] = [:]
-    /// Kernel results that failed re-verification (never submitted, not counted as found).
-    public private(set) var hardwareErrors: UInt64 = 0
     public private(set) var blocksFound: UInt64 = 0
     public private(set) var bestShareDifficulty: Double = 0
 
@@ -64,8 +62,6 @@ public struct ShareCounters: Sendable, Hashable {
             lost += 1
         }
     }
-
-    public mutating func recordHardwareError() { hardwareErrors += 1 }
 
     /// accepted + rejected + stale + lost + pending.
     public var accounted: UInt64 { accepted + rejected + stale + lost + pending }

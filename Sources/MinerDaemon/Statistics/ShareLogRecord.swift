@@ -53,10 +53,3 @@ public enum Timestamp {
 extension Double {
     var rounded3: Double { (self * 1000).rounded() / 1000 }
 }
-
-extension Duration {
-    static func / (lhs: Duration, rhs: Duration) -> Double {
-        let l = lhs.components, r = rhs.components
-        return (Double(l.seconds) + Double(l.attoseconds) * 1e-18) / (Double(r.seconds) + Double(r.attoseconds) * 1e-18)
-    }
-}
