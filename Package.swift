@@ -55,11 +55,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Configuration, coordinator, statistics, status file, share log, service wiring.
+        // Configuration, worker core, statistics, status file, share log, metrics, API, service wiring.
         .target(
             name: "MinerDaemon",
             dependencies: [
-                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "LocalPool",
+                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -67,6 +67,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // The executable: argument parsing, and `demo` (the daemon against an embedded LocalPool).
         .executableTarget(
             name: "swiftminer",
             dependencies: [
