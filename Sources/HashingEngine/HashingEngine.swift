@@ -26,6 +26,7 @@ public final class HashingEngine: Sendable {
     private let counters: HashCounters
     private let hardwareErrorCount = ManagedAtomic<UInt64>(0)
     private let threads = NIOLockedValueBox<[OSThread]>([])
+    private let workSignal = WorkSignal()
     private let batchTargetNanoseconds: UInt64
 
     /// - Parameters:
@@ -53,18 +54,21 @@ public final class HashingEngine: Sendable {
     /// Publishes a new template (nil: stop hashing and idle). Returns its generation.
     @discardableResult
     public func setWork(_ template: WorkTemplate?) -> UInt64 {
-        slot.withLockedValue { slot in
+        let published = slot.withLockedValue { slot in
             let next = slot.generation + 1
             slot = (next, template)
             generation.store(next, ordering: .releasing)
             return next
         }
+        workSignal.broadcast()
+        return published
     }
 
     /// Stops and joins every thread (each finishes its batch and reports what it found), then
     /// finishes `candidates`.
     public func stop() {
         running.store(false, ordering: .releasing)
+        workSignal.broadcast()
         let joining = threads.withLockedValue { threads -> [OSThread] in
             defer { threads = [] }
             return threads
@@ -101,7 +105,8 @@ public final class HashingEngine: Sendable {
                 nextNonce = 0
             }
             guard let work = unit, let template = units?.template else {
-                sleepNanoseconds(1_000_000)
+                // Nothing to hash: block until new work is published or the engine stops.
+                workSignal.wait { generation.load(ordering: .acquiring) != seenGeneration || !running.load(ordering: .acquiring) }
                 continue
             }
             if nextNonce >= work.nonceCount {

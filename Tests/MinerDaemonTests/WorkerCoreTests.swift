@@ -19,7 +19,6 @@ final class WorkerCoreTests: XCTestCase {
         let submits = h.send(.candidate(candidate)).submits
         XCTAssertEqual(submits.count, 1)
         XCTAssertEqual(submits.first?.share.nonce, candidate.nonce)
-        XCTAssertNil(submits.first?.share.versionBits, "no version rolling agreed: no version bits sent")
         XCTAssertTrue(h.send(.candidate(candidate)).submits.isEmpty, "the same header is one share")
         XCTAssertEqual(h.snapshot.counters.pending, 1)
 

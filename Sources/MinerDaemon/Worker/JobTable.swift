@@ -1,9 +1,12 @@
 import HashingEngine
 import MiningCore
+import StratumClient
 
 /// The jobs a worker may still submit shares for: by session (epoch, extranonce1) and job id, the
-/// newest `capacity` since the last clean job. The one place that decides whether a candidate's
-/// job is still valid.
+/// newest `capacity` since the last clean job. It decides whether a candidate is stale before it
+/// is submitted, and which job it is re-verified against. (The session still refuses, at the
+/// moment of sending, a share whose job a `clean_jobs` notify invalidated while it was on its way,
+/// and sends version bits only under the mask it agreed.)
 struct JobTable {
     struct Key: Hashable {
         let epoch: UInt64
@@ -11,8 +14,9 @@ struct JobTable {
         let jobID: String
     }
 
-    /// How many earlier jobs stay valid for shares (until a clean job clears them).
-    static let capacity = 32
+    /// How many earlier jobs stay valid for shares (until a clean job clears them): as many as the
+    /// session accepts submits for.
+    static let capacity = StratumSession.maxValidJobs
 
     private var jobs: [Key: MiningJob] = [:]
     private var order: [Key] = []

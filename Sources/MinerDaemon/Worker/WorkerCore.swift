@@ -220,7 +220,7 @@ public struct WorkerCore {
         actions.append(.submit(id: id, ShareSubmission(
             jobID: candidate.jobID, epoch: candidate.epoch, extranonce1: candidate.extranonce1,
             extranonce2: candidate.extranonce2, ntime: candidate.ntime, nonce: candidate.nonce,
-            versionBits: job.versionMask == 0 ? nil : candidate.versionBits)))
+            versionBits: candidate.versionBits)))
         return actions
     }
 
