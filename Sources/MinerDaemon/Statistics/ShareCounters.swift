@@ -67,3 +67,19 @@ public struct ShareCounters: Sendable, Hashable {
     public var accounted: UInt64 { accepted + rejected + stale + lost + pending }
     public var invariantHolds: Bool { found == accounted }
 }
+
+extension StatusDocument.Worker.Shares {
+    /// The counters as the status file shows them.
+    init(_ counters: ShareCounters, hardwareErrors: UInt64) {
+        self.init()
+        found = counters.found
+        accepted = counters.accepted
+        rejected = counters.rejected
+        stale = counters.stale
+        lost = counters.lost
+        pending = counters.pending
+        acceptedDifficulty = counters.acceptedDifficulty
+        rejectReasons = Dictionary(uniqueKeysWithValues: counters.rejectReasons.map { ($0.rawValue, $1) })
+        self.hardwareErrors = hardwareErrors
+    }
+}

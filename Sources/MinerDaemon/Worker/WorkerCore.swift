@@ -98,15 +98,7 @@ public struct WorkerCore {
     public var snapshot: WorkerSnapshot {
         var status = status
         status.hashrate = .init(windows: meter.windows.rounded3, perThread: meter.perThread(over: 10).map(\.rounded3))
-        status.shares.found = counters.found
-        status.shares.accepted = counters.accepted
-        status.shares.rejected = counters.rejected
-        status.shares.stale = counters.stale
-        status.shares.lost = counters.lost
-        status.shares.pending = counters.pending
-        status.shares.acceptedDifficulty = counters.acceptedDifficulty
-        status.shares.rejectReasons = Dictionary(uniqueKeysWithValues: counters.rejectReasons.map { ($0.rawValue, $1) })
-        status.shares.hardwareErrors = engineHardwareErrors + refusedCandidates
+        status.shares = .init(counters, hardwareErrors: engineHardwareErrors + refusedCandidates)
         status.bestShareDifficulty = counters.bestShareDifficulty
         status.blocksFound = counters.blocksFound
         status.expectedShares = expectedShares.rounded3
