@@ -43,7 +43,6 @@ let package = Package(
                 "StratumProtocol", "MiningCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -80,17 +79,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
-        // Configuration, coordinator, statistics, status file, share log, service wiring.
+        // Configuration, worker core, statistics, status file, share log, metrics, API, service wiring.
         .target(
             name: "MinerDaemon",
             dependencies: [
-                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "LocalPool",
+                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // The executable: argument parsing, and `demo` (the daemon against an embedded LocalPool).
         .executableTarget(
             name: "swiftminer",
             dependencies: [

@@ -25,11 +25,8 @@ public final class HashingEngine: Sendable {
     private let slot = NIOLockedValueBox<(generation: UInt64, template: WorkTemplate?)>((0, nil))
     private let counters: HashCounters
     private let hardwareErrorCount = ManagedAtomic<UInt64>(0)
-    /// Per thread: the generation whose work it is on, stored once its batches of earlier work are
-    /// over and their candidates yielded (see `hasSettled(at:)`).
-    private let settledGenerations: [ManagedAtomic<UInt64>]
-    private let enqueuedCandidates = ManagedAtomic<UInt64>(0)
     private let threads = NIOLockedValueBox<[OSThread]>([])
+    private let workSignal = WorkSignal()
     private let batchTargetNanoseconds: UInt64
 
     /// - Parameters:
@@ -40,7 +37,6 @@ public final class HashingEngine: Sendable {
         self.kernel = kernel
         self.batchTargetNanoseconds = batchTargetNanoseconds
         counters = HashCounters(count: max(1, threadCount))
-        settledGenerations = (0..<max(1, threadCount)).map { _ in ManagedAtomic<UInt64>(0) }
         (candidates, continuation) = AsyncStream.makeStream(of: ShareCandidate.self, bufferingPolicy: .bufferingNewest(4096))
     }
 
@@ -58,32 +54,21 @@ public final class HashingEngine: Sendable {
     /// Publishes a new template (nil: stop hashing and idle). Returns its generation.
     @discardableResult
     public func setWork(_ template: WorkTemplate?) -> UInt64 {
-        slot.withLockedValue { slot in
+        let published = slot.withLockedValue { slot in
             let next = slot.generation + 1
             slot = (next, template)
             generation.store(next, ordering: .releasing)
             return next
         }
+        workSignal.broadcast()
+        return published
     }
 
-    /// The generation of the template currently published.
-    public var currentGeneration: UInt64 { generation.load(ordering: .acquiring) }
-
-    /// Whether every thread has moved on to `generation` (or later): no batch of earlier work is
-    /// still running, and every candidate found in one is already in `candidates`. True when the
-    /// threads are not running. After `setWork(nil)`, this turns true within one batch.
-    public func hasSettled(at generation: UInt64) -> Bool {
-        guard running.load(ordering: .acquiring), threads.withLockedValue({ !$0.isEmpty }) else { return true }
-        return settledGenerations.allSatisfy { $0.load(ordering: .acquiring) >= generation }
-    }
-
-    /// How many candidates have been put into `candidates` so far (a consumer that has taken as
-    /// many has seen them all).
-    public var candidatesEnqueued: UInt64 { enqueuedCandidates.load(ordering: .acquiring) }
-
-    /// Stops and joins every thread, then finishes `candidates`.
+    /// Stops and joins every thread (each finishes its batch and reports what it found), then
+    /// finishes `candidates`.
     public func stop() {
         running.store(false, ordering: .releasing)
+        workSignal.broadcast()
         let joining = threads.withLockedValue { threads -> [OSThread] in
             defer { threads = [] }
             return threads
@@ -118,11 +103,10 @@ public final class HashingEngine: Sendable {
                 units = template.map { WorkUnitSequence(template: $0, threadIndex: index, threadCount: threadCount) }
                 unit = units?.next()
                 nextNonce = 0
-                // The last batch of the earlier work is over and reported.
-                settledGenerations[index].store(seenGeneration, ordering: .releasing)
             }
             guard let work = unit, let template = units?.template else {
-                sleepNanoseconds(1_000_000)
+                // Nothing to hash: block until new work is published or the engine stops.
+                workSignal.wait { generation.load(ordering: .acquiring) != seenGeneration || !running.load(ordering: .acquiring) }
                 continue
             }
             if nextNonce >= work.nonceCount {
@@ -155,11 +139,10 @@ public final class HashingEngine: Sendable {
                 hardwareErrorCount.wrappingIncrement(ordering: .relaxed)
                 continue
             }
-            let result = continuation.yield(ShareCandidate(
+            continuation.yield(ShareCandidate(
                 jobID: job.jobID, epoch: template.epoch, extranonce1: job.extranonce1, extranonce2: unit.extranonce2,
                 ntime: job.notify.ntime, nonce: nonce, versionBits: unit.versionBits, generation: generation,
                 targetDifficulty: job.difficulty, evaluation: evaluation))
-            if case .enqueued = result { enqueuedCandidates.wrappingIncrement(ordering: .releasing) }
         }
     }
 

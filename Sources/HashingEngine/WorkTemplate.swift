@@ -1,6 +1,6 @@
 import MiningCore
 
-/// What the coordinator hands the engine: one job of one session. The engine derives every
+/// What the worker hands the engine: one job of one session. The engine derives every
 /// thread's work units (extranonce2, version bits, nonce ranges) from it.
 public struct WorkTemplate: Sendable {
     public let job: MiningJob

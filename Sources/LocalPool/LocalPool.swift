@@ -3,6 +3,7 @@ import Logging
 import MiningCore
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOExtras
 import NIOPosix
 import NIOSSL
 import StratumProtocol
@@ -76,8 +77,9 @@ public final class LocalPool: Sendable {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
+                    // A partial line longer than the limit (plus a "\r") closes the session; nothing is truncated.
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(PoolLineDecoder(maximumLineLength: maximumLineLength)))
+                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maximumLineLength + 1))
                     try channel.pipeline.syncOperations.addHandler(SessionHandler(pool: self))
                 }
             }
@@ -339,6 +341,10 @@ final class SessionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let session else { return }
         let buffer = unwrapInboundIn(data)
+        // A whole line over the limit (one that came in a single read) closes the session too.
+        guard buffer.readableBytes <= pool.configuration.maximumLineLength else {
+            return errorCaught(context: context, error: ByteToMessageDecoderError.PayloadTooLargeError())
+        }
         pool.received(line: Array(buffer.readableBytesView), session: session)
     }
 

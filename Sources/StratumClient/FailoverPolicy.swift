@@ -15,8 +15,8 @@ public struct ReconnectBackoff: Sendable, Hashable {
     /// `maximum`). `random` is a uniform value in 0..<1 supplied by the caller (pure function).
     public func delay(failures: Int, random: Double) -> Duration {
         guard failures > 0 else { return .zero }
-        let initialSeconds = initial.seconds
-        let maximumSeconds = maximum.seconds
+        let initialSeconds = initial / .seconds(1)
+        let maximumSeconds = maximum / .seconds(1)
         let exponent = Double(min(failures - 1, 62))
         let base = min(maximumSeconds, initialSeconds * pow2(exponent))
         let factor = 1 - jitter + 2 * jitter * min(max(random, 0), 1)
@@ -28,13 +28,6 @@ public struct ReconnectBackoff: Sendable, Hashable {
         var remaining = Int(exponent)
         while remaining > 0 { value *= 2; remaining -= 1 }
         return value
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
 

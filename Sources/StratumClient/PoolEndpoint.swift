@@ -1,3 +1,5 @@
+import StratumProtocol
+
 /// Where a pool listens: parsed from `stratum+tcp://host:port` (plain) or `stratum+ssl://`,
 /// `stratum+tls://`, `stratum+tcps://` (TLS). A URL without a scheme is plain TCP.
 public struct PoolEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -35,31 +37,13 @@ public struct PoolEndpoint: Sendable, Hashable, CustomStringConvertible {
             guard rest[slash...].allSatisfy({ $0 == "/" }) else { return nil }
             rest = rest[..<slash]
         }
-        let host: Substring
-        let portText: Substring
-        if rest.hasPrefix("[") {  // [IPv6]:port
-            guard let close = rest.firstIndex(of: "]") else { return nil }
-            host = rest[rest.index(after: rest.startIndex)..<close]
-            let afterClose = rest[rest.index(after: close)...]
-            guard afterClose.hasPrefix(":") else { return nil }
-            portText = afterClose.dropFirst()
-        } else {
-            guard let colon = rest.lastIndex(of: ":") else { return nil }
-            host = rest[..<colon]
-            portText = rest[rest.index(after: colon)...]
-            guard !host.contains(":") else { return nil }
-        }
-        guard !host.isEmpty, host.utf8.count <= 255, !host.contains(where: { $0 == " " || $0 == "@" }),
-              portText.utf8.count <= 5, let port = Int(portText), (1...65535).contains(port) else {
-            return nil
-        }
-        self.init(scheme: scheme, host: String(host), port: port, useTLS: useTLS)
+        guard let address = HostPort(rest), address.host.utf8.count <= 255,
+              !address.host.contains(where: { $0 == " " || $0 == "@" }), address.port > 0 else { return nil }
+        self.init(scheme: scheme, host: address.host, port: address.port, useTLS: useTLS)
     }
 
     /// The URL again, in canonical form.
-    public var url: String {
-        host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
-    }
+    public var url: String { "\(scheme)://\(HostPort(host: host, port: port).description)" }
 
     public var description: String { url }
 

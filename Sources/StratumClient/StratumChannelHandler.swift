@@ -97,7 +97,7 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         wasActive = true
         client.emit(.connected(url: session.configuration.poolURL))
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let interval = TimeAmount.nanoseconds(Int64(tickInterval.seconds * 1e9))
+        let interval = TimeAmount(tickInterval)
         tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             bound.value.tick()
         }

@@ -161,7 +161,7 @@ public final class StratumClient: Sendable {
             let maximumLineLength = configuration.maximumLineLength
             let tickInterval = configuration.tickInterval
             let bootstrap = ClientBootstrap(group: eventLoopGroup)
-                .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
+                .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelOption(.socketOption(.so_keepalive), value: 1)
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in

@@ -13,8 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How long to measure, in seconds.")
     var seconds: Double = 5
 
-    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.")
-    var kernel: String = "auto"
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.", transform: KernelChoice.parse)
+    var kernel: KernelChoice = .automatic
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -22,14 +22,11 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
-        guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
-        }
     }
 
     func run() async throws {
         let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        let benchmark = Benchmark(threads: threads, seconds: seconds, kernel: kernel)
         let result: Benchmark.Result
         do {
             result = try await benchmark.run()

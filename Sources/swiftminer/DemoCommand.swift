@@ -13,8 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Hashing threads (default: one per core).")
     var threads: Int?
 
-    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.")
-    var kernel: String = "auto"
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon.", transform: KernelChoice.parse)
+    var kernel: KernelChoice = .automatic
 
     @Option(help: "A configuration file: its [metrics] and [api] sections (and status_file / share_log) are used.")
     var config: String?
@@ -24,15 +24,12 @@ struct DemoCommand: AsyncParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive") }
-        guard KernelChoice(argument: kernel) != nil else {
-            throw ValidationError("unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
-        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
         let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        var demo = Demo(threads: threads, seconds: seconds, kernel: KernelChoice(argument: kernel)!)
+        var demo = Demo(threads: threads, seconds: seconds, kernel: kernel)
         if let config {
             do {
                 let settings = try ConfigurationFile.load(path: config)

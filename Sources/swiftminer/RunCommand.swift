@@ -25,8 +25,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: [.customShort("t"), .long], help: "Hashing threads per worker (default: one per core).")
     var threads: Int?
 
-    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon (default: auto).")
-    var kernel: String?
+    @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon (default: auto).", transform: KernelChoice.parse)
+    var kernel: KernelChoice?
 
     @Option(name: .customLong("status-file"), help: "Status file (default: $STATE_DIRECTORY/status.json or ./status.json; \"\" disables it).")
     var statusFile: String?
@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     var shareLog: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
-    var logLevel: String?
+    var logLevel: Logger.Level?
 
     var overrides: CommandLineOverrides {
         CommandLineOverrides(urls: url, user: user, password: password, threads: threads, kernel: kernel,
@@ -43,7 +43,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Before anything else: a SIGHUP that comes early must not kill the daemon.
+        // Before anything else: a SIGHUP that comes early must not kill the daemon (MinerService
+        // traps it with UnixSignals once it runs).
         signal(SIGHUP, SIG_IGN)
         let settings: MinerSettings
         do {
@@ -71,14 +72,14 @@ struct RunCommand: AsyncParsableCommand {
 
 struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    var logLevel: Logger.Level = .info
 
     init() {}
-    init(logLevel: String) { self.logLevel = logLevel }
+    init(logLevel: Logger.Level) { self.logLevel = logLevel }
 
     /// Logs go to stderr (journald captures them under systemd).
     func bootstrap() -> Logger {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -87,3 +88,5 @@ struct LoggingOptions: ParsableArguments {
         return Logger(label: "swiftminer")
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -38,7 +38,7 @@ struct StatusCommand: ParsableCommand {
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }
-        let status: JSONValue
+        let status: StatusDocument
         do {
             status = try StatusView.load(path: statusFile)
         } catch {
@@ -47,7 +47,7 @@ struct StatusCommand: ParsableCommand {
         }
         let liveness = StatusView.liveness(of: status)
         if json {
-            print(status.serialized)
+            print(String(decoding: try status.encoded(), as: UTF8.self))
         } else {
             print(StatusView.table(status, liveness: liveness))
         }

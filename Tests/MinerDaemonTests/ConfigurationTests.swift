@@ -228,13 +228,13 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(plain.workers[0].threads, 3, "[miner] threads is the workers' default")
         XCTAssertEqual(plain.kernel, KernelChoice(argument: "swift"))
         XCTAssertEqual(plain.statusFile, "/from/file/status.json")
-        XCTAssertEqual(plain.logLevel, "debug")
+        XCTAssertEqual(plain.logLevel, .debug)
 
         // Every flag wins.
         let merged = try ConfigurationFile.settings(file: path, overrides: CommandLineOverrides(
             urls: ["stratum+tcp://flag.example.com:2", "stratum+tcp://flag2.example.com:3"], user: "flag.user",
-            password: "flag-pass", threads: 1, kernel: "auto", statusFile: "/flag/status.json", shareLog: "",
-            logLevel: "warning"))
+            password: "flag-pass", threads: 1, kernel: .automatic, statusFile: "/flag/status.json", shareLog: "",
+            logLevel: .warning))
         XCTAssertEqual(merged.workers.count, 1)
         XCTAssertEqual(merged.workers[0].name, "w")
         XCTAssertEqual(merged.workers[0].user, "flag.user")
@@ -244,7 +244,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(merged.kernel, .automatic)
         XCTAssertEqual(merged.statusFile, "/flag/status.json")
         XCTAssertNil(merged.shareLog, "--share-log \"\" disables the share log")
-        XCTAssertEqual(merged.logLevel, "warning")
+        XCTAssertEqual(merged.logLevel, .warning)
 
         // Only some flags: the rest comes from the file.
         let partial = try ConfigurationFile.settings(file: path, overrides: CommandLineOverrides(user: "other.user"))

@@ -42,7 +42,7 @@ final class FaultAbsurdValueTests: XCTestCase {
 
         XCTAssertTrue(script.invalidSubmits.isEmpty, "no share below its job's difficulty: \(script.invalidSubmits)")
         XCTAssertEqual(pool.connectionCount, 1)
-        XCTAssertEqual(run.counters.hardwareErrors, 0)
+        XCTAssertEqual(try run.worker()?["shares"]?["hardware_errors"]?.integerValue, 0)
         try run.assertBooks()
         XCTAssertTrue(try run.shareLog().allSatisfy { ($0["share_difficulty"]?.doubleValue ?? 0) >= ($0["target_difficulty"]?.doubleValue ?? 1) })
     }

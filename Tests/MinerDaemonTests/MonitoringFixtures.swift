@@ -3,66 +3,82 @@ import Foundation
 import StratumProtocol
 import XCTest
 
-/// A hand-made status document in `StatusReporter.statusDocument()`'s shape: two workers, one
-/// mining, one disconnected, a pool URL with credentials in it (which must never show).
+/// A hand-made status document: two workers, one mining, one disconnected, a pool URL with
+/// credentials in it (which must never show).
 enum MonitoringFixtures {
     static let secret = "s3cret-pass"
 
-    static var status: JSONValue {
-        [
-            "schema": 1, "version": "0.1.0", "pid": 4242, "updated_at": "2025-01-02T03:04:05.000Z",
-            "started_at": "2025-01-02T02:04:05.000Z", "uptime_s": 3600, "status_interval_s": 5, "kernel": "avx2",
-            "threads": 6,
-            "hashrate": ["10s": 30_000_000.5, "60s": 29_000_000.25, "15m": 28_000_000.125],
-            "shares": ["accepted": 110, "rejected": 5, "stale": 4, "lost": 1, "pending": 2],
-            "best_share_difficulty_ever": 123456.789,
-            "warnings": [],
-            "workers": [
-                worker(name: "rig1", url: "stratum+tcp://alice:\(secret)@pool.example.com:3333", state: "mining",
-                       rates: (20_000_000.5, 19_000_000.25, 18_000_000.125), perThread: [5e6, 5e6, 5e6, 5_000_000.5],
-                       shares: (found: 107, accepted: 100, rejected: 3, stale: 2, lost: 0, pending: 2),
-                       reasons: ["duplicate": 1, "low-difficulty": 2], hashes: 72_000_000_000, best: 98765.4321,
-                       lastShare: "2025-01-02T03:04:00.000Z", buckets: [0, 10, 50, 90, 100, 105, 105, 105, 105, 105, 105]),
-                worker(name: "rig \"two\"", url: "stratum+ssl://backup.example.org:4444", state: "disconnected",
-                       rates: (10_000_000, 10_000_000, 10_000_000), perThread: [5e6, 5e6],
-                       shares: (found: 17, accepted: 10, rejected: 2, stale: 2, lost: 1, pending: 0),
-                       reasons: ["other": 2], hashes: 36_000_000_000, best: 4000,
-                       lastShare: nil, buckets: [0, 0, 1, 2, 3, 8, 10, 12, 14, 14, 14]),
-            ],
+    static var status: StatusDocument {
+        var document = StatusDocument()
+        document.version = "0.1.0"
+        document.pid = 4242
+        document.updatedAt = Timestamp.parse("2025-01-02T03:04:05.000Z")!
+        document.startedAt = Timestamp.parse("2025-01-02T02:04:05.000Z")!
+        document.uptimeSeconds = 3600
+        document.statusIntervalSeconds = 5
+        document.kernel = "avx2"
+        document.threads = 6
+        document.hashrate = .init(tenSeconds: 30_000_000.5, oneMinute: 29_000_000.25, fifteenMinutes: 28_000_000.125)
+        document.bestShareDifficultyEver = 123456.789
+        document.workers = [
+            worker(name: "rig1", url: "stratum+tcp://alice:\(secret)@pool.example.com:3333", state: .mining,
+                   rates: (20_000_000.5, 19_000_000.25, 18_000_000.125), perThread: [5e6, 5e6, 5e6, 5_000_000.5],
+                   shares: (found: 107, accepted: 100, rejected: 3, stale: 2, lost: 0, pending: 2),
+                   reasons: ["duplicate": 1, "low-difficulty": 2], hashes: 72_000_000_000, best: 98765.4321,
+                   lastShare: "2025-01-02T03:04:00.000Z", buckets: [0, 10, 50, 90, 100, 105, 105, 105, 105, 105, 105]),
+            worker(name: "rig \"two\"", url: "stratum+ssl://backup.example.org:4444", state: .disconnected,
+                   rates: (10_000_000, 10_000_000, 10_000_000), perThread: [5e6, 5e6],
+                   shares: (found: 17, accepted: 10, rejected: 2, stale: 2, lost: 1, pending: 0),
+                   reasons: ["other": 2], hashes: 36_000_000_000, best: 4000,
+                   lastShare: nil, buckets: [0, 0, 1, 2, 3, 8, 10, 12, 14, 14, 14]),
         ]
+        for worker in document.workers { document.shares.add(worker.shares) }
+        return document
     }
 
-    static func worker(name: String, url: String, state: String, rates: (Double, Double, Double), perThread: [Double],
-                       shares: (found: Int64, accepted: Int64, rejected: Int64, stale: Int64, lost: Int64, pending: Int64),
-                       reasons: [String: Int64], hashes: Int64, best: Double, lastShare: String?,
-                       buckets: [Int64]) -> JSONValue {
+    /// `status` as the status file holds it.
+    static var statusJSON: JSONValue {
+        try! JSONValue.parse(try! status.encoded())
+    }
+
+    static func worker(name: String, url: String, state: PoolState, rates: (Double, Double, Double), perThread: [Double],
+                       shares: (found: UInt64, accepted: UInt64, rejected: UInt64, stale: UInt64, lost: UInt64, pending: UInt64),
+                       reasons: [String: UInt64], hashes: UInt64, best: Double, lastShare: String?,
+                       buckets: [UInt64]) -> StatusDocument.Worker {
         let bounds: [Double] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
         let count = buckets.last ?? 0
-        return [
-            "name": .string(name), "user": .string("alice.\(name)"),
-            "pool": [
-                "url": .string(url), "state": .string(state), "connected_since": "2025-01-02T02:05:00.000Z",
-                "difficulty": 512, "job_id": "6a1f", "extranonce2_size": 4, "version_rolling_mask": "1fffe000",
-                "reconnects": 3, "last_notify_at": "2025-01-02T03:04:03.500Z",
-            ],
-            "hashrate": ["10s": .double(rates.0), "60s": .double(rates.1), "15m": .double(rates.2),
-                         "per_thread": .array(perThread.map { .double($0) })],
-            "shares": [
-                "found": .integer(shares.found), "accepted": .integer(shares.accepted), "rejected": .integer(shares.rejected),
-                "stale": .integer(shares.stale), "lost": .integer(shares.lost), "pending": .integer(shares.pending),
-                "accepted_difficulty": .double(Double(shares.accepted) * 512),
-                "reject_reasons": .object(reasons.mapValues { .integer($0) }), "hardware_errors": 1,
-            ],
-            "best_share_difficulty": .double(best),
-            "last_share_at": lastShare.map { .string($0) } ?? .null,
-            "blocks_found": 0,
-            "submit_latency_ms": [
-                "avg": 42.5, "max": 900.25, "count": .integer(count), "sum": .double(Double(count) * 42.5),
-                "buckets": .array(zip(bounds, buckets).map { ["le": .double($0), "count": .integer($1)] }),
-            ],
-            "hashes_total": .integer(hashes),
-            "expected_shares": 99.5, "warning": .null,
-        ]
+        var worker = StatusDocument.Worker()
+        worker.name = name
+        worker.user = "alice.\(name)"
+        worker.pool.url = url
+        worker.pool.state = state
+        worker.pool.connectedSince = Timestamp.parse("2025-01-02T02:05:00.000Z")
+        worker.pool.difficulty = 512
+        worker.pool.jobID = "6a1f"
+        worker.pool.extranonce2Size = 4
+        worker.pool.versionRollingMask = "1fffe000"
+        worker.pool.reconnects = 3
+        worker.pool.lastNotifyAt = Timestamp.parse("2025-01-02T03:04:03.500Z")
+        worker.hashrate = .init(windows: .init(tenSeconds: rates.0, oneMinute: rates.1, fifteenMinutes: rates.2), perThread: perThread)
+        worker.shares.found = shares.found
+        worker.shares.accepted = shares.accepted
+        worker.shares.rejected = shares.rejected
+        worker.shares.stale = shares.stale
+        worker.shares.lost = shares.lost
+        worker.shares.pending = shares.pending
+        worker.shares.acceptedDifficulty = Double(shares.accepted) * 512
+        worker.shares.rejectReasons = reasons
+        worker.shares.hardwareErrors = 1
+        worker.bestShareDifficulty = best
+        worker.lastShareAt = lastShare.flatMap(Timestamp.parse)
+        worker.submitLatency.avg = 42.5
+        worker.submitLatency.max = 900.25
+        worker.submitLatency.count = count
+        worker.submitLatency.sum = Double(count) * 42.5
+        worker.submitLatency.buckets = zip(bounds, buckets).map { .init(le: $0, count: $1) }
+        worker.hashesTotal = hashes
+        worker.expectedShares = 99.5
+        return worker
     }
 
     /// Parses Prometheus text with `prometheus_client` (a real parser, run as a subprocess).

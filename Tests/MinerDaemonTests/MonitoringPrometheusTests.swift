@@ -12,8 +12,8 @@ import XCTest
 /// every number the status document's.
 final class MonitoringPrometheusTests: XCTestCase {
     func testMetricsParseAndMatchTheStatusDocument() throws {
-        let status = MonitoringFixtures.status
-        let text = PrometheusExposition.render(status: status)
+        let status = MonitoringFixtures.statusJSON
+        let text = PrometheusExposition.render(status: MonitoringFixtures.status)
         let families = try MonitoringFixtures.parsePrometheus(text)
 
         XCTAssertFalse(text.contains(MonitoringFixtures.secret), "no password in the metrics")
@@ -63,12 +63,12 @@ final class MonitoringPrometheusTests: XCTestCase {
             XCTAssertEqual(families.value("swiftminer_best_share_difficulty", w), worker["best_share_difficulty"]!.doubleValue!)
             XCTAssertEqual(families.value("swiftminer_blocks_found_total", w), 0)
             let pool = worker["pool"]!
-            let poolLabel = MonitoringSnapshot.redactedURL(pool["url"]!.stringValue!)
+            let poolLabel = PoolURLText.redacted(pool["url"]!.stringValue!)
             XCTAssertEqual(families.value("swiftminer_pool_difficulty", ["worker": name, "pool": poolLabel]), pool["difficulty"]!.doubleValue!)
             XCTAssertEqual(families.value("swiftminer_pool_reconnects_total", w), pool["reconnects"]!.doubleValue!)
             let state = pool["state"]!.stringValue!
             XCTAssertEqual(families.value("swiftminer_pool_connected", w), state == "mining" ? 1 : 0)
-            for candidate in PrometheusExposition.poolStates {
+            for candidate in PoolState.allCases.map(\.rawValue) {
                 XCTAssertEqual(families.value("swiftminer_pool_state", ["worker": name, "state": candidate]), candidate == state ? 1 : 0)
             }
             // The histogram: cumulative buckets in seconds, +Inf = count, sum in seconds.
@@ -89,7 +89,7 @@ final class MonitoringPrometheusTests: XCTestCase {
     }
 
     func testAnEmptyStatusDocumentStillRendersValidText() throws {
-        let text = PrometheusExposition.render(status: [:])
+        let text = PrometheusExposition.render(status: StatusDocument())
         let families = try MonitoringFixtures.parsePrometheus(text)
         XCTAssertEqual(families.value("swiftminer_hashing_threads"), 0)
         XCTAssertTrue(text.hasSuffix("\n"))
@@ -105,21 +105,24 @@ final class MonitoringPrometheusTests: XCTestCase {
     }
 
     func testCredentialsAreRemovedFromPoolURLs() {
-        XCTAssertEqual(MonitoringSnapshot.redactedURL("stratum+tcp://u:p@pool:3333/x"), "stratum+tcp://pool:3333/x")
-        XCTAssertEqual(MonitoringSnapshot.redactedURL("stratum+tcp://pool:3333"), "stratum+tcp://pool:3333")
-        XCTAssertEqual(MonitoringSnapshot.redactedURL("user@pool:3333"), "pool:3333")
-        XCTAssertEqual(MonitoringSnapshot.host(ofURL: "stratum+ssl://pool.example:4444"), "pool.example")
-        XCTAssertEqual(MonitoringSnapshot.host(ofURL: "stratum+tcp://[::1]:3333"), "[::1]")
+        XCTAssertEqual(PoolURLText.redacted("stratum+tcp://u:p@pool:3333/x"), "stratum+tcp://pool:3333/x")
+        XCTAssertEqual(PoolURLText.redacted("stratum+tcp://pool:3333"), "stratum+tcp://pool:3333")
+        XCTAssertEqual(PoolURLText.redacted("user@pool:3333"), "pool:3333")
+        XCTAssertEqual(PoolURLText.host(ofURL: "stratum+ssl://pool.example:4444"), "pool.example")
+        XCTAssertEqual(PoolURLText.host(ofURL: "stratum+tcp://[::1]:3333"), "[::1]")
     }
 
-    func testLatencyHistogramInWorkerStatus() {
-        var status = WorkerStatus(name: "w", user: "u")
-        status.recordLatency(milliseconds: 3)
-        status.recordLatency(milliseconds: 30)
-        status.recordLatency(milliseconds: 20_000)
-        XCTAssertEqual(status.latencyCount, 3)
-        XCTAssertEqual(status.latencySumMilliseconds, 20_033)
-        XCTAssertEqual(status.latencyBucketCounts, [1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2], "cumulative; 20 s only in +Inf")
+    func testSubmitLatencyHistogram() {
+        var latency = StatusDocument.Worker.SubmitLatency(
+            bucketBoundsMilliseconds: StatusDocument.Worker.SubmitLatency.defaultBoundsMilliseconds)
+        latency.record(milliseconds: 3)
+        latency.record(milliseconds: 30)
+        latency.record(milliseconds: 20_000)
+        XCTAssertEqual(latency.count, 3)
+        XCTAssertEqual(latency.sum, 20_033)
+        XCTAssertEqual(latency.max, 20_000)
+        XCTAssertEqual(latency.avg, 20_033 / 3)
+        XCTAssertEqual(latency.buckets.map(\.count), [1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2], "cumulative; 20 s only in +Inf")
     }
 
     /// The whole path: the daemon mines against LocalPool, writes its status file; the metrics
@@ -130,7 +133,8 @@ final class MonitoringPrometheusTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let statusPath = directory + "/status.json"
         try await Self.mine(seconds: 2, statusFile: statusPath)
-        let status = try JSONValue.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: statusPath))))
+        let file = try XCTUnwrap(FileManager.default.contents(atPath: statusPath))
+        let status = try JSONValue.parse(Array(file))
         let worker = try XCTUnwrap(status["workers"]?.arrayValue?.first)
         let latency = try XCTUnwrap(worker["submit_latency_ms"])
         let shares = try XCTUnwrap(worker["shares"])
@@ -139,7 +143,7 @@ final class MonitoringPrometheusTests: XCTestCase {
         XCTAssertLessThanOrEqual(latency["count"]?.integerValue ?? -1, answered, "one latency per answered share")
         XCTAssertGreaterThan(worker["hashes_total"]?.integerValue ?? 0, 0)
 
-        let text = PrometheusExposition.render(status: status)
+        let text = PrometheusExposition.render(status: try StatusDocument.decode(file))
         XCTAssertFalse(text.contains(Self.password))
         let families = try MonitoringFixtures.parsePrometheus(text)
         XCTAssertEqual(families.value("swiftminer_shares_total", ["worker": "rig1", "result": "accepted"]),

@@ -126,7 +126,7 @@ final class MonitoringServerTests: XCTestCase {
         let metrics = MonitoringServices(settings: MonitoringSettings(metricsEnabled: true, metricsListen: "0.0.0.0:0"),
                                          logger: Self.logger)
         do {
-            try await metrics.start(statusSource: { [:] })
+            try await metrics.start(statusSource: { StatusDocument() })
             XCTFail("bound to 0.0.0.0 without explicit permission")
         } catch let error as ListenAddress.Error {
             XCTAssertEqual(error, .nonLoopback("0.0.0.0:0"))
@@ -135,11 +135,11 @@ final class MonitoringServerTests: XCTestCase {
         XCTAssertNil(metricsPort)
         let api = MonitoringServices(settings: MonitoringSettings(apiEnabled: true, apiListen: "0.0.0.0:0"), logger: Self.logger)
         do {
-            try await api.start(statusSource: { [:] })
+            try await api.start(statusSource: { StatusDocument() })
             XCTFail("bound to 0.0.0.0 without an allow list naming remote clients")
         } catch is ListenAddress.Error {}
         let disabled = MonitoringServices(settings: MonitoringSettings(), logger: Self.logger)
-        try await disabled.start(statusSource: { [:] })
+        try await disabled.start(statusSource: { StatusDocument() })
         let disabledMetrics = await disabled.metricsPort
         let disabledAPI = await disabled.apiPort
         XCTAssertNil(disabledMetrics, "off by default")

@@ -50,10 +50,8 @@ final class StatisticsTests: XCTestCase {
                 case 0, 1:
                     counters.recordSubmitted(shareDifficulty: Double.random(in: 1...100, using: &generator), isBlock: false)
                     pending += 1
-                case 2:
+                case 2, 3:
                     counters.recordStaleBeforeSubmit(shareDifficulty: 1)
-                case 3:
-                    counters.recordHardwareError()
                 default:
                     guard pending > 0 else { continue }
                     let outcomes: [ShareCounters.Outcome] = [.accepted, .rejected(.lowDifficulty), .rejected(.stale),

@@ -4,21 +4,53 @@ import StratumProtocol
 import XCTest
 
 final class StatusViewTests: XCTestCase {
-    static func sampleStatus(updatedAt: Date, pid: Int = 4242) -> JSONValue {
-        [
-            "schema": 1, "version": "0.1.0", "pid": .integer(Int64(pid)), "updated_at": .string(Timestamp.iso8601(updatedAt)),
-            "status_interval_s": 5, "uptime_s": 3725, "kernel": "shani", "threads": 2,
-            "hashrate": ["10s": 2.0e7, "60s": 2.1e7, "15m": 2.05e7],
-            "warnings": [],
-            "workers": [[
-                "name": "rig1", "user": "addr.rig1",
-                "pool": ["url": "stratum+tcp://pool.example:3333", "state": "mining"],
-                "hashrate": ["10s": 2.0e7, "60s": 2.1e7, "15m": 2.05e7],
-                "shares": ["accepted": 12, "rejected": 1, "stale": 2, "lost": 0, "pending": 0],
-                "best_share_difficulty": 1234.5,
-                "last_share_at": .string(Timestamp.iso8601(updatedAt.addingTimeInterval(-42))),
-            ]],
-        ]
+    static func sampleStatus(updatedAt: Date, pid: Int = 4242) -> StatusDocument {
+        var status = StatusDocument()
+        status.version = "0.1.0"
+        status.pid = pid
+        status.updatedAt = updatedAt
+        status.startedAt = updatedAt.addingTimeInterval(-3725)
+        status.statusIntervalSeconds = 5
+        status.uptimeSeconds = 3725
+        status.kernel = "shani"
+        status.threads = 2
+        status.hashrate = .init(tenSeconds: 2.0e7, oneMinute: 2.1e7, fifteenMinutes: 2.05e7)
+        var worker = StatusDocument.Worker()
+        worker.name = "rig1"
+        worker.user = "addr.rig1"
+        worker.pool.url = "stratum+tcp://pool.example:3333"
+        worker.pool.state = .mining
+        worker.hashrate.windows = status.hashrate
+        worker.shares.found = 15
+        worker.shares.accepted = 12
+        worker.shares.rejected = 1
+        worker.shares.stale = 2
+        worker.bestShareDifficulty = 1234.5
+        worker.lastShareAt = updatedAt.addingTimeInterval(-42)
+        status.workers = [worker]
+        return status
+    }
+
+    /// A status file as the version before StatusDocument wrote it (no `shares.hardware_errors` in
+    /// the totals, some optional fields null): read with defaults for what it lacks.
+    func testAStatusFileOfAnEarlierVersionIsRead() throws {
+        let earlier = #"{"best_share_difficulty_ever":0.4,"hashrate":{"10s":1.5,"15m":2,"60s":3},"kernel":"avx512","pid":7,"schema":1,"#
+            + #""shares":{"accepted":64,"lost":0,"pending":0,"rejected":1,"stale":2},"started_at":"2026-12-04T17:27:47.500Z","#
+            + #""status_interval_s":2,"threads":2,"updated_at":"2026-12-04T17:28:08.000Z","uptime_s":20,"version":"0.1.0","warnings":[],"#
+            + #""workers":[{"best_share_difficulty":0.4,"blocks_found":0,"expected_shares":60.5,"hashes_total":1000,"#
+            + #""hashrate":{"10s":1.5,"15m":2,"60s":3,"per_thread":[0.75,0.75]},"last_share_at":null,"name":"demo","#
+            + #""pool":{"connected_since":null,"difficulty":0.0024,"extranonce2_size":4,"job_id":"2","last_notify_at":"2026-12-04T17:28:07.891Z","#
+            + #""reconnects":0,"state":"disconnected","url":"stratum+tcp://127.0.0.1:36405","version_rolling_mask":"1fffe000"},"#
+            + #""shares":{"accepted":64,"accepted_difficulty":0.15,"found":67,"hardware_errors":0,"lost":0,"pending":0,"reject_reasons":{"other":1},"#
+            + #""rejected":1,"stale":2},"submit_latency_ms":{"avg":1.4,"max":12.3,"count":67},"user":"demo.worker","warning":null}]}"#
+        let status = try StatusDocument.decode(Array(earlier.utf8))
+        XCTAssertEqual(status.shares.accepted, 64)
+        XCTAssertEqual(status.shares.hardwareErrors, 0, "absent in that version: zero")
+        XCTAssertEqual(status.workers.first?.shares.rejectReasons, ["other": 1])
+        XCTAssertEqual(status.workers.first?.pool.state, .disconnected)
+        XCTAssertNil(status.workers.first?.pool.connectedSince)
+        XCTAssertEqual(status.workers.first?.submitLatency.buckets, [], "absent: empty")
+        XCTAssertTrue(StatusView.table(status, now: status.updatedAt).contains("64/1/2/0"))
     }
 
     func testTableShowsEachWorkerCompactly() {
@@ -59,14 +91,15 @@ final class StatusViewTests: XCTestCase {
         let directory = try temporaryDirectory()
         let path = directory + "/status.json"
         let status = Self.sampleStatus(updatedAt: Date(), pid: Int(ProcessInfo.processInfo.processIdentifier))
-        try AtomicFileWriter.write(Array(status.serialized.utf8), to: path)
+        try AtomicFileWriter.write(try status.encoded(), to: path)
         let table = try SwiftMinerBinary.run(["status", "--status-file", path])
         XCTAssertEqual(table.status, 0, table.stderr)
         XCTAssertTrue(table.stdout.contains("12/1/2/0"), table.stdout)
         let json = try SwiftMinerBinary.run(["status", "--status-file", path, "--json"])
-        XCTAssertEqual(try JSONValue.parse(Array(json.stdout.utf8)).serialized, status.serialized)
+        XCTAssertEqual(try StatusDocument.decode(Array(json.stdout.utf8)), try StatusDocument.decode(try status.encoded()))
+        XCTAssertEqual(try JSONValue.parse(Array(json.stdout.utf8))["workers"]?.arrayValue?.first?["shares"]?["accepted"], 12)
         // A status written by a process that is gone: exit 3 with a warning.
-        try AtomicFileWriter.write(Array(Self.sampleStatus(updatedAt: Date(), pid: Int(Int32.max) - 7).serialized.utf8), to: path)
+        try AtomicFileWriter.write(try Self.sampleStatus(updatedAt: Date(), pid: Int(Int32.max) - 7).encoded(), to: path)
         let dead = try SwiftMinerBinary.run(["status", "--status-file", path])
         XCTAssertEqual(dead.status, 3)
         XCTAssertTrue(dead.stdout.contains("is not running"), dead.stdout)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StratumClient
+import StratumProtocol
 
 /// One problem in a configuration file: where it is and which key it concerns.
 /// Never carries a secret: messages describe values, they do not repeat them.
@@ -45,15 +46,15 @@ public struct CommandLineOverrides: Sendable {
     public var password: String?
     /// `-t`: hashing threads of every worker.
     public var threads: Int?
-    public var kernel: String?
+    public var kernel: KernelChoice?
     /// `--status-file` ("" disables it).
     public var statusFile: String?
     /// `--share-log` ("" disables it).
     public var shareLog: String?
-    public var logLevel: String?
+    public var logLevel: Logger.Level?
 
-    public init(urls: [String] = [], user: String? = nil, password: String? = nil, threads: Int? = nil, kernel: String? = nil,
-                statusFile: String? = nil, shareLog: String? = nil, logLevel: String? = nil) {
+    public init(urls: [String] = [], user: String? = nil, password: String? = nil, threads: Int? = nil, kernel: KernelChoice? = nil,
+                statusFile: String? = nil, shareLog: String? = nil, logLevel: Logger.Level? = nil) {
         self.urls = urls
         self.user = user
         self.password = password
@@ -68,7 +69,8 @@ public struct CommandLineOverrides: Sendable {
 /// TOML configuration → `MinerSettings`. Keys and their defaults are documented in
 /// `Config/swiftminer.toml`; unknown keys are errors.
 public enum ConfigurationFile {
-    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    /// "trace, debug, info, notice, warning, error, critical": what `log_level` and `--log-level` take.
+    static var logLevelNames: String { Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// Reads and parses `path`. A file without `[[worker]]` is valid here (flags may add one).
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -146,18 +148,10 @@ public enum ConfigurationFile {
             if threads < 1 { flag("-t", "must be at least 1") }
             for index in settings.workers.indices { settings.workers[index].threads = threads }
         }
-        if let kernel = overrides.kernel {
-            if let choice = KernelChoice(argument: kernel) {
-                settings.kernel = choice
-            } else {
-                flag("--kernel", "unknown kernel \(kernel): use auto, swift, shani, avx2, avx512, armsha2 or neon")
-            }
-        }
+        if let kernel = overrides.kernel { settings.kernel = kernel }
         if let path = overrides.statusFile { settings.statusFile = path.isEmpty ? nil : path }
         if let path = overrides.shareLog { settings.shareLog = path.isEmpty ? nil : path }
-        if let level = overrides.logLevel {
-            if logLevels.contains(level) { settings.logLevel = level } else { flag("--log-level", "use one of \(logLevels.joined(separator: ", "))") }
-        }
+        if let level = overrides.logLevel { settings.logLevel = level }
         if settings.workers.isEmpty {
             issues.append(ConfigurationIssue(file: origin, line: nil, key: "worker",
                                              message: "no worker: add a [[worker]] with a [[worker.pool]], or give -o URL -u USER"))
@@ -271,9 +265,7 @@ private struct Reader {
     /// `HOST:PORT` with a numeric port.
     mutating func listen(_ table: TOMLTable, _ key: String, _ path: String) -> String? {
         guard let (value, line) = string(table, key, path) else { return nil }
-        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port),
-              !value[..<colon].isEmpty
-        else {
+        guard HostPort(Substring(value)) != nil else {
             issue(line, path, "expected HOST:PORT, e.g. \"127.0.0.1:4028\"")
             return nil
         }
@@ -317,10 +309,10 @@ private struct Reader {
                 }
             }
             if let (level, line) = string(miner, "log_level", "miner.log_level") {
-                if ConfigurationFile.logLevels.contains(level) {
+                if let level = Logger.Level(rawValue: level) {
                     settings.logLevel = level
                 } else {
-                    issue(line, "miner.log_level", "use one of \(ConfigurationFile.logLevels.joined(separator: ", "))")
+                    issue(line, "miner.log_level", "use one of \(ConfigurationFile.logLevelNames)")
                 }
             }
         }

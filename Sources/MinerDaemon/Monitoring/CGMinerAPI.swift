@@ -1,8 +1,8 @@
 import Foundation
 import StratumProtocol
 
-/// A cgminer-compatible RPC API (cgminer's API-README), read-only, answered from one status
-/// document (`StatusReporter.statusDocument()`), so its numbers are the status file's.
+/// A cgminer-compatible RPC API (cgminer's API-README), read-only, answered from the status
+/// document (`StatusDocument`), so its numbers are the status file's.
 ///
 /// Requests: JSON `{"command":"summary","parameter":""}` (JSON reply) or text `summary|param`
 /// (text reply, `|`-separated sections of `,`-separated `Name=value`). Report commands can be
@@ -104,9 +104,9 @@ public enum CGMinerAPI {
 
     /// The reply to one request, as cgminer would send it (without the trailing NUL byte, which
     /// the server adds).
-    public static func respond(request: String, status: JSONValue, clientAddress: String, allow: [String],
+    public static func respond(request: String, status: StatusDocument, clientAddress: String, allow: [String],
                                now: Date = Date()) -> String {
-        let context = Context(snapshot: MonitoringSnapshot(status), when: Int64(now.timeIntervalSince1970),
+        let context = Context(snapshot: status, when: Int64(now.timeIntervalSince1970),
                               access: access(clientAddress: clientAddress, allow: allow))
         let trimmed = request.monitoringTrimmed.trimmingCharacters(in: CharacterSet(charactersIn: "\0"))
         if trimmed.hasPrefix("{") {
@@ -119,7 +119,7 @@ public enum CGMinerAPI {
 
     /// A reply for a request over the size limit.
     public static func respondTooLong(jsonStyle: Bool, now: Date = Date()) -> String {
-        let context = Context(snapshot: MonitoringSnapshot(.null), when: Int64(now.timeIntervalSince1970), access: .none)
+        let context = Context(snapshot: StatusDocument(), when: Int64(now.timeIntervalSince1970), access: .none)
         let reply = Reply(status: context.status(jsonStyle ? .invalidJSON : .invalidCommand))
         return jsonStyle ? reply.json(withID: true) : reply.text
     }
@@ -190,7 +190,7 @@ public enum CGMinerAPI {
         ]])
     }
 
-    private static func config(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
+    private static func config(_ s: StatusDocument, _ c: Context) -> Reply {
         Reply(status: c.status(.config), section: "CONFIG", textHeader: true, records: [[
             ("ASC Count", .int(Int64(s.workers.count))),
             ("PGA Count", .int(0)),
@@ -205,24 +205,24 @@ public enum CGMinerAPI {
         ]])
     }
 
-    private static func summary(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
-        func total(_ key: KeyPath<MonitoringSnapshot.Worker, Double>) -> Double { s.workers.reduce(0) { $0 + $1[keyPath: key] } }
-        func rate(_ window: String) -> Double { s.workers.reduce(0) { $0 + ($1.hashrate[window] ?? 0) } }
-        let elapsed = max(s.uptimeSeconds, 0)
-        let hashes = s.workers.reduce(0) { $0 + ($1.hashesTotal ?? 0) }
-        let accepted = total(\.accepted), rejected = total(\.rejected), stale = total(\.stale)
+    private static func summary(_ s: StatusDocument, _ c: Context) -> Reply {
+        func total(_ value: (StatusDocument.Worker) -> Double) -> Double { s.workers.reduce(0) { $0 + value($1) } }
+        let elapsed = Double(max(s.uptimeSeconds, 0))
+        let hashes = total { Double($0.hashesTotal) }
+        let accepted = total { Double($0.shares.accepted) }, rejected = total { Double($0.shares.rejected) }
+        let stale = total { Double($0.shares.stale) }
         let answered = accepted + rejected + stale
-        let found = total(\.found), hw = total(\.hardwareErrors)
+        let found = total { Double($0.shares.found) }, hw = total { Double($0.shares.hardwareErrors) }
         let diff1 = hashes / 4_294_967_296
-        let lastNotify = s.workers.compactMap(\.lastNotifyAt).max()
+        let lastNotify = s.workers.compactMap(\.pool.lastNotifyAt).max()
         return Reply(status: c.status(.summary), section: "SUMMARY", textHeader: true, records: [[
             ("Elapsed", .int(Int64(elapsed))),
             ("MHS av", .real(elapsed > 0 ? hashes / elapsed / 1e6 : 0, 2)),
-            ("MHS 5s", .real(rate("10s") / 1e6, 2)),
-            ("MHS 1m", .real(rate("60s") / 1e6, 2)),
-            ("MHS 5m", .real(rate("15m") / 1e6, 2)),
-            ("MHS 15m", .real(rate("15m") / 1e6, 2)),
-            ("Found Blocks", .int(Int64(total(\.blocksFound)))),
+            ("MHS 5s", .real(total(\.hashrate.windows.tenSeconds) / 1e6, 2)),
+            ("MHS 1m", .real(total(\.hashrate.windows.oneMinute) / 1e6, 2)),
+            ("MHS 5m", .real(total(\.hashrate.windows.fifteenMinutes) / 1e6, 2)),
+            ("MHS 15m", .real(total(\.hashrate.windows.fifteenMinutes) / 1e6, 2)),
+            ("Found Blocks", .int(Int64(total { Double($0.blocksFound) }))),
             ("Getworks", .int(0)),
             ("Accepted", .int(Int64(accepted))),
             ("Rejected", .int(Int64(rejected))),
@@ -232,13 +232,13 @@ public enum CGMinerAPI {
             ("Stale", .int(Int64(stale))),
             ("Get Failures", .int(0)),
             ("Local Work", .int(0)),
-            ("Remote Failures", .int(Int64(total(\.lost)))),
+            ("Remote Failures", .int(Int64(total { Double($0.shares.lost) }))),
             ("Network Blocks", .int(0)),
             ("Total MH", .real(hashes / 1e6, 4)),
             ("Work Utility", .real(elapsed > 0 ? diff1 / elapsed * 60 : 0, 2)),
-            ("Difficulty Accepted", .real(total(\.acceptedDifficulty), 8)),
-            ("Difficulty Rejected", .real(s.workers.reduce(0) { $0 + $1.rejected * $1.poolDifficulty }, 8)),
-            ("Difficulty Stale", .real(s.workers.reduce(0) { $0 + $1.stale * $1.poolDifficulty }, 8)),
+            ("Difficulty Accepted", .real(total(\.shares.acceptedDifficulty), 8)),
+            ("Difficulty Rejected", .real(total { Double($0.shares.rejected) * $0.pool.difficulty }, 8)),
+            ("Difficulty Stale", .real(total { Double($0.shares.stale) * $0.pool.difficulty }, 8)),
             ("Best Share", .int(Int64(clamping: UInt64(max(0, min(s.workers.map(\.bestShareDifficulty).max() ?? 0, 9e18)))))),
             ("Device Hardware%", .real(percent(hw, hw + found), 4)),
             ("Device Rejected%", .real(percent(rejected, answered), 4)),
@@ -248,46 +248,48 @@ public enum CGMinerAPI {
         ]])
     }
 
-    private static func pools(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
+    private static func pools(_ s: StatusDocument, _ c: Context) -> Reply {
         guard !s.workers.isEmpty else { return Reply(status: c.status(.noPools)) }
         let records: [Record] = s.workers.enumerated().map { index, w in
-            let answered = w.accepted + w.rejected + w.stale
-            let alive = w.poolState == "mining"
+            let (accepted, rejected, stale) = (Double(w.shares.accepted), Double(w.shares.rejected), Double(w.shares.stale))
+            let answered = accepted + rejected + stale
+            let alive = w.pool.state == .mining
+            let url = PoolURLText.redacted(w.pool.url), difficulty = w.pool.difficulty
             return [
                 ("POOL", .int(Int64(index))),
-                ("URL", .string(w.poolURL)),
+                ("URL", .string(url)),
                 ("Status", .string(alive ? "Alive" : "Dead")),
                 ("Priority", .int(0)),
                 ("Quota", .int(1)),
                 ("Long Poll", .string("N")),
                 ("Getworks", .int(0)),
-                ("Accepted", .int(Int64(w.accepted))),
-                ("Rejected", .int(Int64(w.rejected))),
+                ("Accepted", .int(Int64(w.shares.accepted))),
+                ("Rejected", .int(Int64(w.shares.rejected))),
                 ("Works", .int(0)),
                 ("Discarded", .int(0)),
-                ("Stale", .int(Int64(w.stale))),
+                ("Stale", .int(Int64(w.shares.stale))),
                 ("Get Failures", .int(0)),
-                ("Remote Failures", .int(Int64(w.lost))),
+                ("Remote Failures", .int(Int64(w.shares.lost))),
                 ("User", .string(w.user)),
                 ("Last Share Time", .int(w.lastShareAt.map { Int64($0.timeIntervalSince1970) } ?? 0)),
-                ("Diff1 Shares", .real((w.hashesTotal ?? 0) / 4_294_967_296, 0)),
+                ("Diff1 Shares", .real(Double(w.hashesTotal) / 4_294_967_296, 0)),
                 ("Proxy Type", .string("")),
                 ("Proxy", .string("")),
-                ("Difficulty Accepted", .real(w.acceptedDifficulty, 8)),
-                ("Difficulty Rejected", .real(w.rejected * w.poolDifficulty, 8)),
-                ("Difficulty Stale", .real(w.stale * w.poolDifficulty, 8)),
-                ("Last Share Difficulty", .real(w.lastShareAt == nil ? 0 : w.poolDifficulty, 8)),
-                ("Work Difficulty", .real(w.poolDifficulty, 8)),
+                ("Difficulty Accepted", .real(w.shares.acceptedDifficulty, 8)),
+                ("Difficulty Rejected", .real(rejected * difficulty, 8)),
+                ("Difficulty Stale", .real(stale * difficulty, 8)),
+                ("Last Share Difficulty", .real(w.lastShareAt == nil ? 0 : difficulty, 8)),
+                ("Work Difficulty", .real(difficulty, 8)),
                 ("Has Stratum", .bool(true)),
                 ("Stratum Active", .bool(alive)),
-                ("Stratum URL", .string(alive ? MonitoringSnapshot.host(ofURL: w.poolURL) : "")),
-                ("Stratum Difficulty", .real(w.poolDifficulty, 8)),
-                ("Has Vmask", .bool(w.versionRollingMask != nil)),
+                ("Stratum URL", .string(alive ? PoolURLText.host(ofURL: url) : "")),
+                ("Stratum Difficulty", .real(difficulty, 8)),
+                ("Has Vmask", .bool(w.pool.versionRollingMask != nil)),
                 ("Has GBT", .bool(false)),
                 ("Best Share", .int(Int64(clamping: UInt64(max(0, min(w.bestShareDifficulty, 9e18)))))),
-                ("Pool Rejected%", .real(percent(w.rejected, answered), 4)),
-                ("Pool Stale%", .real(percent(w.stale, answered), 4)),
-                ("Bad Work", .int(Int64(w.hardwareErrors))),
+                ("Pool Rejected%", .real(percent(rejected, answered), 4)),
+                ("Pool Stale%", .real(percent(stale, answered), 4)),
+                ("Bad Work", .int(Int64(w.shares.hardwareErrors))),
                 ("Current Block Height", .int(0)),
                 ("Current Block Version", .int(0)),
             ]
@@ -295,47 +297,49 @@ public enum CGMinerAPI {
         return Reply(status: c.status(.pools(records.count)), section: "POOLS", textHeader: false, records: records)
     }
 
-    private static func devs(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
+    private static func devs(_ s: StatusDocument, _ c: Context) -> Reply {
         guard !s.workers.isEmpty else { return Reply(status: c.status(.noDevices)) }
-        let elapsed = max(s.uptimeSeconds, 0)
+        let elapsed = Double(max(s.uptimeSeconds, 0))
         let records: [Record] = s.workers.enumerated().map { index, w in
-            let hashes = w.hashesTotal ?? 0
-            let answered = w.accepted + w.rejected + w.stale
+            let hashes = Double(w.hashesTotal)
+            let (accepted, rejected, stale) = (Double(w.shares.accepted), Double(w.shares.rejected), Double(w.shares.stale))
+            let answered = accepted + rejected + stale
+            let hardwareErrors = Double(w.shares.hardwareErrors), difficulty = w.pool.difficulty
             let lastShare = w.lastShareAt.map { Int64($0.timeIntervalSince1970) } ?? 0
             return [
                 ("ASC", .int(Int64(index))),
                 ("Name", .string("SWM")),
                 ("ID", .int(Int64(index))),
                 ("Enabled", .string("Y")),
-                ("Status", .string(deviceStatus(w.poolState))),
+                ("Status", .string(deviceStatus(w.pool.state))),
                 ("Temperature", .real(0, 2)),
                 ("MHS av", .real(elapsed > 0 ? hashes / elapsed / 1e6 : 0, 2)),
-                ("MHS 5s", .real((w.hashrate["10s"] ?? 0) / 1e6, 2)),
-                ("MHS 1m", .real((w.hashrate["60s"] ?? 0) / 1e6, 2)),
-                ("MHS 5m", .real((w.hashrate["15m"] ?? 0) / 1e6, 2)),
-                ("MHS 15m", .real((w.hashrate["15m"] ?? 0) / 1e6, 2)),
-                ("Accepted", .int(Int64(w.accepted))),
-                ("Rejected", .int(Int64(w.rejected))),
-                ("Hardware Errors", .int(Int64(w.hardwareErrors))),
-                ("Utility", .real(elapsed > 0 ? w.accepted / elapsed * 60 : 0, 2)),
+                ("MHS 5s", .real(w.hashrate.windows.tenSeconds / 1e6, 2)),
+                ("MHS 1m", .real(w.hashrate.windows.oneMinute / 1e6, 2)),
+                ("MHS 5m", .real(w.hashrate.windows.fifteenMinutes / 1e6, 2)),
+                ("MHS 15m", .real(w.hashrate.windows.fifteenMinutes / 1e6, 2)),
+                ("Accepted", .int(Int64(w.shares.accepted))),
+                ("Rejected", .int(Int64(w.shares.rejected))),
+                ("Hardware Errors", .int(Int64(w.shares.hardwareErrors))),
+                ("Utility", .real(elapsed > 0 ? accepted / elapsed * 60 : 0, 2)),
                 ("Last Share Pool", .int(w.lastShareAt == nil ? -1 : Int64(index))),
                 ("Last Share Time", .int(lastShare)),
                 ("Total MH", .real(hashes / 1e6, 4)),
                 ("Diff1 Work", .real(hashes / 4_294_967_296, 8)),
-                ("Difficulty Accepted", .real(w.acceptedDifficulty, 8)),
-                ("Difficulty Rejected", .real(w.rejected * w.poolDifficulty, 8)),
-                ("Last Share Difficulty", .real(w.lastShareAt == nil ? 0 : w.poolDifficulty, 8)),
+                ("Difficulty Accepted", .real(w.shares.acceptedDifficulty, 8)),
+                ("Difficulty Rejected", .real(rejected * difficulty, 8)),
+                ("Last Share Difficulty", .real(w.lastShareAt == nil ? 0 : difficulty, 8)),
                 ("No Device", .bool(false)),
                 ("Last Valid Work", .int(lastShare)),
-                ("Device Hardware%", .real(percent(w.hardwareErrors, w.hardwareErrors + w.found), 4)),
-                ("Device Rejected%", .real(percent(w.rejected, answered), 4)),
+                ("Device Hardware%", .real(percent(hardwareErrors, hardwareErrors + Double(w.shares.found)), 4)),
+                ("Device Rejected%", .real(percent(rejected, answered), 4)),
                 ("Device Elapsed", .int(Int64(elapsed))),
             ]
         }
         return Reply(status: c.status(.devices(records.count)), section: "DEVS", textHeader: false, records: records)
     }
 
-    private static func devdetails(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
+    private static func devdetails(_ s: StatusDocument, _ c: Context) -> Reply {
         let records: [Record] = s.workers.enumerated().map { index, w in
             [
                 ("DEVDETAILS", .int(Int64(index))),
@@ -343,14 +347,14 @@ public enum CGMinerAPI {
                 ("ID", .int(Int64(index))),
                 ("Driver", .string("swiftminer")),
                 ("Kernel", .string(s.kernel)),
-                ("Model", .string("CPU SHA-256d (\(w.perThread.count) threads)")),
+                ("Model", .string("CPU SHA-256d (\(w.hashrate.perThread.count) threads)")),
                 ("Device Path", .string(w.name)),
             ]
         }
         return Reply(status: c.status(.deviceDetails), section: "DEVDETAILS", textHeader: false, records: records)
     }
 
-    private static func stats(_ s: MonitoringSnapshot, _ c: Context) -> Reply {
+    private static func stats(_ s: StatusDocument, _ c: Context) -> Reply {
         let elapsed = Int64(max(s.uptimeSeconds, 0))
         var records: [Record] = []
         for (index, w) in s.workers.enumerated() {
@@ -363,9 +367,9 @@ public enum CGMinerAPI {
                 ("Max", .real(0, 6)),
                 ("Min", .real(99_999_999, 6)),
                 ("Worker", .string(w.name)),
-                ("Threads", .int(Int64(w.perThread.count))),
+                ("Threads", .int(Int64(w.hashrate.perThread.count))),
             ]
-            for (thread, rate) in w.perThread.enumerated() { record.append(("MHS Thread \(thread)", .real(rate / 1e6, 2))) }
+            for (thread, rate) in w.hashrate.perThread.enumerated() { record.append(("MHS Thread \(thread)", .real(rate / 1e6, 2))) }
             records.append(record)
         }
         for (index, w) in s.workers.enumerated() {
@@ -377,14 +381,14 @@ public enum CGMinerAPI {
                 ("Wait", .real(0, 6)),
                 ("Max", .real(0, 6)),
                 ("Min", .real(99_999_999, 6)),
-                ("Pool Calls", .int(Int64(w.latencyCount))),
-                ("Pool Attempts", .int(Int64(w.latencyCount))),
-                ("Pool Wait", .real(w.latencySumMilliseconds / 1000, 6)),
-                ("Pool Max", .real(w.latencyMaxMilliseconds / 1000, 6)),
+                ("Pool Calls", .int(Int64(w.submitLatency.count))),
+                ("Pool Attempts", .int(Int64(w.submitLatency.count))),
+                ("Pool Wait", .real(w.submitLatency.sum / 1000, 6)),
+                ("Pool Max", .real(w.submitLatency.max / 1000, 6)),
                 ("Pool Min", .real(0, 6)),
-                ("Pool Av", .real(w.latencyAverageMilliseconds / 1000, 6)),
-                ("Work Diff", .real(w.poolDifficulty, 8)),
-                ("Reconnects", .int(Int64(w.reconnects))),
+                ("Pool Av", .real(w.submitLatency.avg / 1000, 6)),
+                ("Work Diff", .real(w.pool.difficulty, 8)),
+                ("Reconnects", .int(Int64(w.pool.reconnects))),
             ])
         }
         return Reply(status: c.status(.stats), section: "STATS", textHeader: false, records: records)
@@ -402,11 +406,11 @@ public enum CGMinerAPI {
         ]])
     }
 
-    private static func deviceStatus(_ poolState: String) -> String {
+    private static func deviceStatus(_ poolState: PoolState) -> String {
         switch poolState {
-        case "mining": "Alive"
-        case "starting", "connecting", "subscribing": "Initialising"
-        default: "Sick"
+        case .mining: "Alive"
+        case .starting, .connecting, .subscribing: "Initialising"
+        case .disconnected, .unauthorized: "Sick"
         }
     }
 
@@ -415,7 +419,7 @@ public enum CGMinerAPI {
     // MARK: - Reply shapes
 
     struct Context {
-        let snapshot: MonitoringSnapshot
+        let snapshot: StatusDocument
         let when: Int64
         let access: Access
 

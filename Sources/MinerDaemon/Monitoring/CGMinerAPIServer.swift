@@ -22,7 +22,7 @@ public enum CGMinerAPIServer {
 
     public static func start(address: ListenAddress, allow: [String],
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> MonitoringListener {
+                             statusSource: @escaping @Sendable () async -> StatusDocument) async throws -> MonitoringListener {
         let invalid = CGMinerAPI.invalidAllowEntries(allow)
         guard invalid.isEmpty else { throw AllowListError(entries: invalid) }
         try checkBindable(address, allow: allow)
@@ -62,11 +62,11 @@ final class CGMinerAPIHandler: ChannelInboundHandler {
 
     private let clientAddress: String
     private let allow: [String]
-    private let statusSource: @Sendable () async -> JSONValue
+    private let statusSource: @Sendable () async -> StatusDocument
     private var pending: [UInt8] = []
     private var answered = false
 
-    init(clientAddress: String, allow: [String], statusSource: @escaping @Sendable () async -> JSONValue) {
+    init(clientAddress: String, allow: [String], statusSource: @escaping @Sendable () async -> StatusDocument) {
         self.clientAddress = clientAddress
         self.allow = allow
         self.statusSource = statusSource

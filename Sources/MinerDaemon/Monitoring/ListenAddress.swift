@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StratumProtocol
 
 /// Where a monitoring endpoint listens: `127.0.0.1:9464`, `[::1]:4028`, `localhost:4028`.
 ///
@@ -38,27 +39,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `HOST:PORT`; IPv6 hosts in brackets.
     public static func parse(_ text: String) throws -> ListenAddress {
-        let trimmed = text.monitoringTrimmed
-        var host: Substring
-        var portText: Substring
-        if trimmed.hasPrefix("[") {
-            guard let close = trimmed.firstIndex(of: "]") else { throw Error.malformed(text) }
-            host = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
-            let rest = trimmed[trimmed.index(after: close)...]
-            guard rest.hasPrefix(":") else { throw Error.malformed(text) }
-            portText = rest.dropFirst()
-        } else {
-            guard let colon = trimmed.lastIndex(of: ":"), trimmed.firstIndex(of: ":") == colon else {
-                throw Error.malformed(text)
-            }
-            host = trimmed[..<colon]
-            portText = trimmed[trimmed.index(after: colon)...]
-        }
-        if host == "localhost" { host = "127.0.0.1" }
-        guard !host.isEmpty, !portText.isEmpty, portText.allSatisfy(\.isASCIIDigit), portText.count <= 5,
-              let port = Int(portText), MonitoringIPAddress(String(host)) != nil
-        else { throw Error.malformed(text) }
-        return try ListenAddress(host: String(host), port: port)
+        guard var address = HostPort(text.monitoringTrimmed) else { throw Error.malformed(text) }
+        if address.host == "localhost" { address.host = "127.0.0.1" }
+        guard MonitoringIPAddress(address.host) != nil else { throw Error.malformed(text) }
+        return try ListenAddress(host: address.host, port: address.port)
     }
 
     /// 127.0.0.0/8 or ::1 (not the wildcard addresses).
@@ -70,58 +54,5 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         if !isLoopback && !allowNonLoopback { throw Error.nonLoopback(description) }
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
-/// An IPv4 or IPv6 address as bytes (IPv4-mapped IPv6 addresses read as IPv4).
-struct MonitoringIPAddress: Hashable, Sendable {
-    let bytes: [UInt8]  // 4 or 16
-
-    init?(_ text: String) {
-        var text = text
-        if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }  // fe80::1%eth0
-        var v4 = in_addr()
-        if !text.contains(":"), inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-            return
-        }
-        var v6 = in6_addr()
-        guard text.contains(":"), inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        let raw = withUnsafeBytes(of: &v6) { Array($0) }
-        if raw[0..<10].allSatisfy({ $0 == 0 }) && raw[10] == 0xff && raw[11] == 0xff {
-            bytes = Array(raw[12..<16])
-        } else {
-            bytes = raw
-        }
-    }
-
-    var isLoopback: Bool {
-        bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
-    }
-
-    /// Whether the first `prefixLength` bits equal `network`'s.
-    func matches(_ network: MonitoringIPAddress, prefixLength: Int) -> Bool {
-        guard bytes.count == network.bytes.count else { return false }
-        var remaining = max(0, min(prefixLength, bytes.count * 8))
-        for index in bytes.indices where remaining > 0 {
-            let bits = min(8, remaining)
-            let mask: UInt8 = bits == 8 ? 0xff : ~(0xff >> UInt8(bits))
-            if bytes[index] & mask != network.bytes[index] & mask { return false }
-            remaining -= bits
-        }
-        return true
-    }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension StringProtocol {
-    var monitoringTrimmed: Substring {
-        let scalars = self[...]
-        guard let first = scalars.firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isWhitespace })!
-        return Substring(scalars[first...last])
-    }
+    public var description: String { HostPort(host: host, port: port).description }
 }

@@ -16,7 +16,7 @@ public enum MetricsServer {
     /// - Parameter allowNonLoopback: the configuration explicitly allows a non-loopback address.
     public static func start(address: ListenAddress, allowNonLoopback: Bool = false,
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-                             statusSource: @escaping @Sendable () async -> JSONValue) async throws -> MonitoringListener {
+                             statusSource: @escaping @Sendable () async -> StatusDocument) async throws -> MonitoringListener {
         try address.checkBindable(allowNonLoopback: allowNonLoopback)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
@@ -105,12 +105,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let statusSource: @Sendable () async -> JSONValue
+    private let statusSource: @Sendable () async -> StatusDocument
     private let logger: Logger
     private var head: HTTPRequestHead?
     private var answered = false
 
-    init(statusSource: @escaping @Sendable () async -> JSONValue, logger: Logger) {
+    init(statusSource: @escaping @Sendable () async -> StatusDocument, logger: Logger) {
         self.statusSource = statusSource
         self.logger = logger
     }

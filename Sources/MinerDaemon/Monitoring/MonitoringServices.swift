@@ -1,11 +1,13 @@
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import StratumProtocol
 
 /// The metrics endpoint and the cgminer API, started from `MonitoringSettings` (`[metrics]`,
-/// `[api]`), both fed by one status source (`StatusReporter.statusDocument`).
-public actor MonitoringServices {
+/// `[api]`), both fed by one status source (a `StatusDocument`). As a `Service`, it serves from
+/// `statusSource` until graceful shutdown.
+public actor MonitoringServices: Service {
     public let settings: MonitoringSettings
     /// Lets `[metrics] listen` be a non-loopback address (the configuration must say so explicitly).
     public let metricsAllowNonLoopback: Bool
@@ -13,9 +15,12 @@ public actor MonitoringServices {
     private let logger: Logger
     private var metrics: MonitoringListener?
     private var api: MonitoringListener?
+    private let statusSource: (@Sendable () async -> StatusDocument)?
 
     public init(settings: MonitoringSettings, metricsAllowNonLoopback: Bool = false,
-                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) {
+                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
+                statusSource: (@Sendable () async -> StatusDocument)? = nil) {
+        self.statusSource = statusSource
         self.settings = settings
         self.metricsAllowNonLoopback = metricsAllowNonLoopback
         self.group = group
@@ -35,7 +40,7 @@ public actor MonitoringServices {
     }
 
     /// Starts what the settings enable (nothing when both are off). If one cannot start, neither runs.
-    public func start(statusSource: @escaping @Sendable () async -> JSONValue) async throws {
+    public func start(statusSource: @escaping @Sendable () async -> StatusDocument) async throws {
         do {
             if settings.metricsEnabled, metrics == nil {
                 metrics = try await MetricsServer.start(
@@ -51,6 +56,20 @@ public actor MonitoringServices {
             await stop()
             throw error
         }
+    }
+
+    /// Serves `statusSource` until graceful shutdown. When the endpoints cannot start, mining goes
+    /// on without them: the error is logged, not thrown.
+    public func run() async {
+        guard let statusSource else { return }
+        do {
+            try await start(statusSource: statusSource)
+        } catch {
+            logger.error("monitoring endpoints not started: \(error)")
+            return
+        }
+        try? await gracefulShutdown()
+        await stop()
     }
 
     public func stop() async {

@@ -1,8 +1,8 @@
 import Foundation
 import StratumProtocol
 
-/// The `/metrics` page: Prometheus text exposition format 0.0.4, built from one status document
-/// (`StatusReporter.statusDocument()`), so every number equals the status file's.
+/// The `/metrics` page: Prometheus text exposition format 0.0.4, built from the status document
+/// (`StatusDocument`), so every number equals the status file's.
 ///
 /// Share, hash and reconnect counters belong to a worker (they survive pool failover), so they are
 /// labelled by `worker` only; what describes the current pool session (difficulty, state) also
@@ -10,11 +10,7 @@ import StratumProtocol
 public enum PrometheusExposition {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// The states `swiftminer_pool_state` reports (one series each, 1 for the current one).
-    public static let poolStates = ["starting", "connecting", "subscribing", "mining", "disconnected", "unauthorized"]
-
-    public static func render(status: JSONValue) -> String {
-        let snapshot = MonitoringSnapshot(status)
+    public static func render(status snapshot: StatusDocument) -> String {
         var out = Writer()
         let workers = snapshot.workers
 
@@ -22,95 +18,92 @@ public enum PrometheusExposition {
         out.sample("swiftminer_build_info", ["version": snapshot.version, "kernel": snapshot.kernel], 1)
 
         out.family("swiftminer_uptime_seconds", .gauge, "Seconds since the miner started.")
-        out.sample("swiftminer_uptime_seconds", [:], snapshot.uptimeSeconds)
+        out.sample("swiftminer_uptime_seconds", [:], Double(snapshot.uptimeSeconds))
 
         out.family("swiftminer_hashing_threads", .gauge, "Hashing threads, all workers together.")
-        out.sample("swiftminer_hashing_threads", [:], snapshot.threads)
+        out.sample("swiftminer_hashing_threads", [:], Double(snapshot.threads))
 
         out.family("swiftminer_hashrate_hashes_per_second", .gauge,
                    "Hash rate over a sliding window (10s, 60s, 15m), from the hashing threads' counters.")
         for w in workers {
-            for window in w.hashrate.keys.sorted(by: windowOrder) where window != "per_thread" {
-                out.sample("swiftminer_hashrate_hashes_per_second", ["worker": w.name, "window": window], w.hashrate[window]!)
+            for (window, rate) in w.hashrate.windows.byWindow {
+                out.sample("swiftminer_hashrate_hashes_per_second", ["worker": w.name, "window": window], rate)
             }
         }
 
         out.family("swiftminer_thread_hashrate_hashes_per_second", .gauge, "Hash rate of each hashing thread over the last 10 s.")
         for w in workers {
-            for (index, rate) in w.perThread.enumerated() {
+            for (index, rate) in w.hashrate.perThread.enumerated() {
                 out.sample("swiftminer_thread_hashrate_hashes_per_second", ["worker": w.name, "thread": String(index)], rate)
             }
         }
 
         out.family("swiftminer_hashes_total", .counter, "Hashes computed.")
-        for w in workers { if let total = w.hashesTotal { out.sample("swiftminer_hashes_total", ["worker": w.name], total) } }
+        for w in workers { out.sample("swiftminer_hashes_total", ["worker": w.name], Double(w.hashesTotal)) }
 
         out.family("swiftminer_shares_total", .counter,
                    "Shares by what became of them: accepted, rejected, stale (refused as stale or not sent), lost (no answer).")
         for w in workers {
-            for (result, value) in [("accepted", w.accepted), ("rejected", w.rejected), ("stale", w.stale), ("lost", w.lost)] {
-                out.sample("swiftminer_shares_total", ["worker": w.name, "result": result], value)
+            for (result, value) in [("accepted", w.shares.accepted), ("rejected", w.shares.rejected), ("stale", w.shares.stale), ("lost", w.shares.lost)] {
+                out.sample("swiftminer_shares_total", ["worker": w.name, "result": result], Double(value))
             }
         }
 
         out.family("swiftminer_shares_rejected_total", .counter, "Rejected shares by the pool's reason (stale ones count as result=\"stale\").")
         for w in workers {
-            var reasons = w.rejectReasons
+            var reasons = w.shares.rejectReasons
             for reason in RejectReason.allCases where reason != .stale { reasons[reason.rawValue, default: 0] += 0 }
             for reason in reasons.keys.sorted() {
-                out.sample("swiftminer_shares_rejected_total", ["worker": w.name, "reason": reason], reasons[reason]!)
+                out.sample("swiftminer_shares_rejected_total", ["worker": w.name, "reason": reason], Double(reasons[reason]!))
             }
         }
 
-        out.perWorker("swiftminer_shares_found_total", .counter, "Verified shares found (submitted or found stale before submitting).", workers, \.found)
+        out.perWorker("swiftminer_shares_found_total", .counter, "Verified shares found (submitted or found stale before submitting).", workers) { Double($0.shares.found) }
 
-        out.perWorker("swiftminer_shares_pending", .gauge, "Submitted shares waiting for the pool's answer.", workers, \.pending)
+        out.perWorker("swiftminer_shares_pending", .gauge, "Submitted shares waiting for the pool's answer.", workers) { Double($0.shares.pending) }
 
-        out.perWorker("swiftminer_shares_accepted_difficulty_total", .counter, "Sum of the target difficulties of accepted shares.", workers, \.acceptedDifficulty)
+        out.perWorker("swiftminer_shares_accepted_difficulty_total", .counter, "Sum of the target difficulties of accepted shares.", workers) { $0.shares.acceptedDifficulty }
 
-        out.perWorker("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).", workers, \.hardwareErrors)
+        out.perWorker("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).", workers) { Double($0.shares.hardwareErrors) }
 
-        out.perWorker("swiftminer_blocks_found_total", .counter, "Shares that met the network target.", workers, \.blocksFound)
+        out.perWorker("swiftminer_blocks_found_total", .counter, "Shares that met the network target.", workers) { Double($0.blocksFound) }
 
-        out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers, \.bestShareDifficulty)
+        out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers) { $0.bestShareDifficulty }
 
         out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")
         out.sample("swiftminer_best_share_difficulty_ever", [:], snapshot.bestShareDifficultyEver)
 
         out.family("swiftminer_pool_difficulty", .gauge, "The pool's current share difficulty.")
-        for w in workers { out.sample("swiftminer_pool_difficulty", ["worker": w.name, "pool": w.poolURL], w.poolDifficulty) }
+        for w in workers { out.sample("swiftminer_pool_difficulty", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)], w.pool.difficulty) }
 
         out.family("swiftminer_pool_connected", .gauge, "1 while the worker is authorized and mining on the pool, else 0.")
         for w in workers {
-            out.sample("swiftminer_pool_connected", ["worker": w.name, "pool": w.poolURL], w.poolState == "mining" ? 1 : 0)
+            out.sample("swiftminer_pool_connected", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)],
+                       w.pool.state == .mining ? 1 : 0)
         }
 
         out.family("swiftminer_pool_state", .gauge, "The pool session's state: 1 for the current state, 0 for the others.")
         for w in workers {
-            var states = poolStates
-            if !states.contains(w.poolState) { states.append(w.poolState) }
-            for state in states {
-                out.sample("swiftminer_pool_state", ["worker": w.name, "pool": w.poolURL, "state": state], state == w.poolState ? 1 : 0)
+            for state in PoolState.allCases {
+                out.sample("swiftminer_pool_state", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url), "state": state.rawValue],
+                           state == w.pool.state ? 1 : 0)
             }
         }
 
-        out.perWorker("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.", workers, \.reconnects)
+        out.perWorker("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.", workers) { Double($0.pool.reconnects) }
 
         out.family("swiftminer_share_submit_latency_seconds", .histogram, "Time from submitting a share to the pool's answer.")
         for w in workers {
-            for bucket in w.latencyBuckets {
-                out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)], bucket.count)
+            let latency = w.submitLatency
+            for bucket in latency.buckets.sorted(by: { $0.le < $1.le }) {
+                out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)],
+                           Double(bucket.count))
             }
-            out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], w.latencyCount)
-            out.sample("swiftminer_share_submit_latency_seconds_sum", ["worker": w.name], w.latencySumMilliseconds / 1000)
-            out.sample("swiftminer_share_submit_latency_seconds_count", ["worker": w.name], w.latencyCount)
+            out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], Double(latency.count))
+            out.sample("swiftminer_share_submit_latency_seconds_sum", ["worker": w.name], latency.sum / 1000)
+            out.sample("swiftminer_share_submit_latency_seconds_count", ["worker": w.name], Double(latency.count))
         }
         return out.text
-    }
-
-    private static func windowOrder(_ a: String, _ b: String) -> Bool {
-        let order = HashrateMeter.windows.map(\.name)
-        return (order.firstIndex(of: a) ?? order.count, a) < (order.firstIndex(of: b) ?? order.count, b)
     }
 
     /// A sample value as Prometheus writes it: integers without a fraction, `+Inf`, `-Inf`, `NaN`.
@@ -133,7 +126,7 @@ public enum PrometheusExposition {
 
         /// A family with one sample per worker, labelled by `worker` only.
         mutating func perWorker(_ name: String, _ type: MetricType, _ help: String,
-                                _ workers: [MonitoringSnapshot.Worker], _ value: (MonitoringSnapshot.Worker) -> Double) {
+                                _ workers: [StatusDocument.Worker], _ value: (StatusDocument.Worker) -> Double) {
             family(name, type, help)
             for w in workers { sample(name, ["worker": w.name], value(w)) }
         }

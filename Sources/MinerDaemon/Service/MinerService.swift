@@ -1,11 +1,11 @@
-import Dispatch
 import Foundation
 import HashingEngine
 import Logging
 import ServiceLifecycle
 import StratumClient
+import UnixSignals
 
-/// The daemon: one Stratum client, one hashing engine and one coordinator per worker.
+/// The daemon: one Stratum client, one hashing engine and one `MiningWorker` between them per worker.
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through ServiceLifecycle) it tells systemd `STOPPING=1`,
 /// stops hashing, waits up to `shutdownGrace` for answers to shares already sent, closes the
@@ -31,17 +31,25 @@ public final class MinerService: Service, Sendable {
     ///   - notifier: the systemd notify channel (does nothing outside systemd).
     ///   - reload: reads the configuration again (SIGHUP); nil: SIGHUP only reopens the share log.
     ///   - handleSIGHUP: install the SIGHUP handler (tests running in-process may not want it).
-    public init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil,
-                notifier: SystemdNotifier = SystemdNotifier(), handleSIGHUP: Bool = false,
-                reload: (@Sendable () throws -> MinerSettings)? = nil) throws {
+    public convenience init(settings: MinerSettings, logger: Logger, observer: (@Sendable (ShareEvent) -> Void)? = nil,
+                            notifier: SystemdNotifier = SystemdNotifier(), handleSIGHUP: Bool = false,
+                            reload: (@Sendable () throws -> MinerSettings)? = nil) throws {
+        let kernel = try settings.kernel.makeKernel()
+        try KernelVerification.verify(kernel)
+        self.init(settings: settings, unverifiedKernel: kernel, logger: logger, observer: observer, notifier: notifier,
+                  handleSIGHUP: handleSIGHUP, reload: reload)
+    }
+
+    /// With a kernel as it is, unchecked: tests give it one that lies, to see the re-verification catch it.
+    package init(settings: MinerSettings, unverifiedKernel kernel: any NonceScanningKernel, logger: Logger,
+                 observer: (@Sendable (ShareEvent) -> Void)? = nil, notifier: SystemdNotifier = SystemdNotifier(),
+                 handleSIGHUP: Bool = false, reload: (@Sendable () throws -> MinerSettings)? = nil) {
         self.settings = settings
         self.logger = logger
         self.observer = observer
         self.notifier = notifier
         self.reload = reload
         self.handleSIGHUP = handleSIGHUP
-        let kernel = try settings.kernel.makeKernel()
-        try KernelVerification.verify(kernel)
         kernelBox = KernelBox(kernel: kernel)
     }
 
@@ -53,7 +61,7 @@ public final class MinerService: Service, Sendable {
         let settings: WorkerSettings
         let engine: HashingEngine
         let client: StratumClient
-        let coordinator: MiningCoordinator
+        let miningWorker: MiningWorker
     }
 
     private enum Control: Sendable { case shutdown, reload }
@@ -64,16 +72,14 @@ public final class MinerService: Service, Sendable {
             "kernel": "\(kernel.kind.rawValue)", "workers": "\(settings.workers.count)",
         ])
         let (control, controlSink) = AsyncStream.makeStream(of: Control.self)
-        var hangup: (any DispatchSourceSignal)?
-        if handleSIGHUP {
-            signal(SIGHUP, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-            source.setEventHandler { controlSink.yield(.reload) }
-            source.resume()
-            hangup = source
-        }
-        defer { hangup?.cancel() }
+        // Trapped before anything starts, so a SIGHUP from now on is a reload.
+        let hangups = handleSIGHUP ? await UnixSignalsSequence(trapping: .sighup) : nil
         await withTaskGroup(of: Void.self) { group in
+            if let hangups {
+                group.addTask {
+                    for await _ in hangups { controlSink.yield(.reload) }
+                }
+            }
             group.addTask {
                 // Until graceful shutdown is triggered (or the service is cancelled).
                 try? await gracefulShutdown()
@@ -98,54 +104,42 @@ public final class MinerService: Service, Sendable {
     /// Runs one configuration until shutdown or an accepted reload.
     private func runConfiguration(_ settings: MinerSettings, kernel: any NonceScanningKernel,
                                   control: inout AsyncStream<Control>.Iterator) async -> End {
-        let (shareEvents, shareEventSink) = AsyncStream.makeStream(of: ShareEvent.self)
-        let observer = self.observer
-        let forward: @Sendable (ShareEvent) -> Void = { event in
-            shareEventSink.yield(event)
-            observer?(event)
-        }
+        let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
         let workers = settings.workers.map { worker in
-            let batch = settings.hashingBatchTarget.components
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
-                                       batchTargetNanoseconds: UInt64(batch.seconds) * 1_000_000_000
-                                           + UInt64(batch.attoseconds / 1_000_000_000))
+                                       batchTargetNanoseconds: UInt64(settings.hashingBatchTarget / .nanoseconds(1)))
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),
                                        logger: workerLogger)
-            let coordinator = MiningCoordinator(workerName: worker.name, user: worker.user, client: client, engine: engine,
-                                                logger: logger, observer: forward)
+            let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
+                                            logger: logger, updates: updateSink, observer: observer,
+                                            sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier))
             logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
-            return Worker(settings: worker, engine: engine, client: client, coordinator: coordinator)
+            return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
         }
         for worker in workers { worker.engine.start() }
         let reporter = StatusReporter(
             configuration: .init(statusFile: settings.statusFile, shareLog: settings.shareLog,
                                  shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
                                  interval: settings.statusInterval, kernel: kernel.kind.rawValue),
-            sources: workers.map { .init(name: $0.settings.name, engine: $0.engine, coordinator: $0.coordinator) },
-            events: shareEvents, logger: logger)
-        let reporting = Task { await reporter.run() }
+            workers: workers.map(\.settings.name), updates: updates, logger: logger)
+        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval,
+                                      documents: reporter.documents, logger: logger)
+        // Mining matters more than watching it: the endpoints log why they cannot start, and mining goes on.
         let endpoints = MonitoringServices(settings: settings.monitoring,
-                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger)
-        do {
-            try await endpoints.start(statusSource: { await reporter.statusDocument() })
-        } catch {
-            // Mining matters more than watching it: go on without the endpoints.
-            logger.error("monitoring endpoints not started: \(error)")
-        }
-        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval, logger: logger) {
-            var sample = ProgressSample(hashes: 0, hasJob: false, accepted: 0, rejected: 0)
-            for worker in workers {
-                sample.hashes &+= worker.engine.totalHashes
-                let status = await worker.coordinator.workerStatus
-                if status.poolState == "mining" && status.jobID != nil { sample.hasJob = true }
-                sample.accepted += status.counters.accepted
-                sample.rejected += status.counters.rejected
-            }
-            return sample
-        }
-        let monitoring = Task { await monitor.run() }
+                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger,
+                                           statusSource: { await reporter.document })
+        // The reporter ends when the workers' updates do, the watchdog when the reporter's documents
+        // do, the endpoints at graceful shutdown: each stops on its own, none stops the others.
+        let services: [any Service] = [reporter, monitor, endpoints]
+        let observers = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(
+                    service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+            },
+            logger: logger))
+        let observing = Task { try? await observers.run() }
 
         let clients = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -158,10 +152,10 @@ public final class MinerService: Service, Sendable {
                 }
             }
         }
-        let coordinators = Task {
+        let miningWorkers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for worker in workers {
-                    group.addTask { await worker.coordinator.run() }
+                    group.addTask { await worker.miningWorker.run() }
                 }
             }
         }
@@ -199,27 +193,24 @@ public final class MinerService: Service, Sendable {
             }
         }
 
-        monitoring.cancel()
-        await monitoring.value
-        for worker in workers { worker.engine.setWork(nil) }
+        // The engines' last batches end and everything they found is handed over (the candidate
+        // streams finish); then the pool gets up to `shutdownGrace` to answer what was sent.
+        for worker in workers { await worker.miningWorker.stopHashing() }
         for worker in workers {
-            let drained = await worker.coordinator.drainPendingShares(timeout: settings.shutdownGrace)
+            let drained = await worker.miningWorker.waitForAnswers(timeout: settings.shutdownGrace)
             if !drained {
                 logger.warning("shares still unanswered at shutdown", metadata: ["worker": "\(worker.settings.name)"])
             }
         }
         clients.cancel()
         await clients.value
-        for worker in workers { worker.engine.stop() }
-        coordinators.cancel()
-        await coordinators.value
-        shareEventSink.finish()
-        reporting.cancel()
-        await reporting.value
-        await reporter.writeFinalStatus()
-        await endpoints.stop()
+        miningWorkers.cancel()
+        await miningWorkers.value
+        updateSink.finish()
+        await observers.triggerGracefulShutdown()
+        await observing.value
         for worker in workers {
-            let counters = await worker.coordinator.shareCounters
+            let counters = await worker.miningWorker.shareCounters
             logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",
                         metadata: ["worker": "\(worker.settings.name)"])
         }

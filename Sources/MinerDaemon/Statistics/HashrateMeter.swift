@@ -3,8 +3,6 @@
 ///
 /// Pure: the caller passes the time, so tests drive it with a mock clock.
 public struct HashrateMeter: Sendable {
-    public static let windows: [(name: String, seconds: Double)] = [("10s", 10), ("60s", 60), ("15m", 900)]
-
     private struct Sample: Sendable {
         let time: Double
         let counts: [UInt64]
@@ -69,9 +67,15 @@ public struct HashrateMeter: Sendable {
 
     /// Hashes per second of all threads over the last `seconds`.
     public func total(over seconds: Double) -> Double { perThread(over: seconds).reduce(0, +) }
+}
 
-    /// "10s", "60s", "15m" → total rate.
-    public var windowTotals: [String: Double] {
-        Dictionary(uniqueKeysWithValues: Self.windows.map { ($0.name, total(over: $0.seconds)) })
+extension HashrateMeter {
+    /// The rates over the status file's windows.
+    public var windows: StatusDocument.HashrateWindows {
+        .init(tenSeconds: total(over: 10), oneMinute: total(over: 60), fifteenMinutes: total(over: 900))
     }
+}
+
+extension StatusDocument.HashrateWindows {
+    var rounded3: Self { .init(tenSeconds: tenSeconds.rounded3, oneMinute: oneMinute.rounded3, fifteenMinutes: fifteenMinutes.rounded3) }
 }

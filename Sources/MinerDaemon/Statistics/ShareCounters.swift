@@ -13,8 +13,6 @@ public struct ShareCounters: Sendable, Hashable {
     public private(set) var acceptedDifficulty: Double = 0
     /// Rejections by reason (a bounded set: unknown reasons are `other`).
     public private(set) var rejectReasons: [RejectReason: UInt64] = [:]
-    /// Kernel results that failed re-verification (never submitted, not counted as found).
-    public private(set) var hardwareErrors: UInt64 = 0
     public private(set) var blocksFound: UInt64 = 0
     public private(set) var bestShareDifficulty: Double = 0
 
@@ -65,9 +63,23 @@ public struct ShareCounters: Sendable, Hashable {
         }
     }
 
-    public mutating func recordHardwareError() { hardwareErrors += 1 }
-
     /// accepted + rejected + stale + lost + pending.
     public var accounted: UInt64 { accepted + rejected + stale + lost + pending }
     public var invariantHolds: Bool { found == accounted }
+}
+
+extension StatusDocument.Worker.Shares {
+    /// The counters as the status file shows them.
+    init(_ counters: ShareCounters, hardwareErrors: UInt64) {
+        self.init()
+        found = counters.found
+        accepted = counters.accepted
+        rejected = counters.rejected
+        stale = counters.stale
+        lost = counters.lost
+        pending = counters.pending
+        acceptedDifficulty = counters.acceptedDifficulty
+        rejectReasons = Dictionary(uniqueKeysWithValues: counters.rejectReasons.map { ($0.rawValue, $1) })
+        self.hardwareErrors = hardwareErrors
+    }
 }

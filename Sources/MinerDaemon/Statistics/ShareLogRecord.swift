@@ -34,29 +34,3 @@ public enum ShareLogRecord {
         ]
     }
 }
-
-/// ISO-8601 timestamps in UTC with milliseconds.
-public enum Timestamp {
-    public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-
-    public static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
-}
-
-extension Double {
-    var rounded3: Double { (self * 1000).rounded() / 1000 }
-}
-
-extension Duration {
-    static func / (lhs: Duration, rhs: Duration) -> Double {
-        let l = lhs.components, r = rhs.components
-        return (Double(l.seconds) + Double(l.attoseconds) * 1e-18) / (Double(r.seconds) + Double(r.attoseconds) * 1e-18)
-    }
-}

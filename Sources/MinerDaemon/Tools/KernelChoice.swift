@@ -15,6 +15,17 @@ public enum KernelChoice: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `init(argument:)` that says what is wrong (for `--kernel` and `miner.kernel`).
+    public static func parse(_ argument: String) throws(UnknownKernel) -> KernelChoice {
+        guard let choice = KernelChoice(argument: argument) else { throw UnknownKernel(name: argument) }
+        return choice
+    }
+
+    public struct UnknownKernel: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "unknown kernel \(name): use auto, \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))" }
+    }
+
     public var description: String {
         switch self {
         case .automatic: "auto"

@@ -21,25 +21,21 @@ public enum StatusView {
         public let description: String
     }
 
-    /// Loads and parses a status file.
-    public static func load(path: String) throws -> JSONValue {
+    /// Loads and decodes a status file.
+    public static func load(path: String) throws -> StatusDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "no status file at \(path): is swiftminer running? (it writes status.json in $STATE_DIRECTORY or the working directory; see --status-file)")
         }
-        do { return try JSONValue.parse(Array(data)) } catch {
+        do { return try StatusDocument.decode(data) } catch {
             throw Failure(description: "\(path) is not a valid status file")
         }
     }
 
-    public static func liveness(of status: JSONValue, now: Date = Date(), isProcessAlive: (Int) -> Bool = processExists) -> Liveness {
-        if let pid = status["pid"]?.integerValue, pid > 0, !isProcessAlive(Int(pid)) {
-            return .notRunning(pid: Int(pid))
-        }
-        let interval = status["status_interval_s"]?.doubleValue ?? 5
-        if let updated = status["updated_at"]?.stringValue.flatMap(Timestamp.parse) {
-            let age = now.timeIntervalSince(updated)
-            if age > max(3 * interval, 15) { return .stale(seconds: Int(age)) }
-        }
+    public static func liveness(of status: StatusDocument, now: Date = Date(),
+                                isProcessAlive: (Int) -> Bool = processExists) -> Liveness {
+        if status.pid > 0, !isProcessAlive(status.pid) { return .notRunning(pid: status.pid) }
+        let age = now.timeIntervalSince(status.updatedAt)
+        if age > max(3 * status.statusIntervalSeconds, 15) { return .stale(seconds: Int(age)) }
         return .running
     }
 
@@ -49,13 +45,10 @@ public enum StatusView {
     }
 
     /// The human table: one line per worker.
-    public static func table(_ status: JSONValue, now: Date = Date(), liveness: Liveness = .running) -> String {
+    public static func table(_ status: StatusDocument, now: Date = Date(), liveness: Liveness = .running) -> String {
         var lines: [String] = []
-        let kernel = status["kernel"]?.stringValue ?? "?"
-        let threads = status["threads"]?.integerValue ?? 0
-        let uptime = status["uptime_s"]?.integerValue ?? 0
-        let rate = status["hashrate"]?["60s"]?.doubleValue ?? 0
-        lines.append("SwiftMiner \(status["version"]?.stringValue ?? "?"), up \(duration(Int(uptime))), kernel \(kernel), \(threads) thread(s), \(HashrateFormat.string(rate)) (60 s)")
+        lines.append("SwiftMiner \(status.version), up \(duration(status.uptimeSeconds)), kernel \(status.kernel), "
+            + "\(status.threads) thread(s), \(HashrateFormat.string(status.hashrate.oneMinute)) (60 s)")
         switch liveness {
         case .running: break
         case .stale(let seconds):
@@ -65,18 +58,16 @@ public enum StatusView {
         }
         let header = ["WORKER", "POOL", "STATE", "HASHRATE", "A/R/S/L", "BEST", "LAST SHARE"]
         var rows: [[String]] = [header]
-        for worker in status["workers"]?.arrayValue ?? [] {
-            let shares = worker["shares"]
-            func count(_ key: String) -> String { String(shares?[key]?.integerValue ?? 0) }
-            let lastShare = worker["last_share_at"]?.stringValue.flatMap(Timestamp.parse)
-                .map { duration(Int(now.timeIntervalSince($0))) + " ago" } ?? "never"
+        for worker in status.workers {
+            let shares = worker.shares
+            let lastShare = worker.lastShareAt.map { duration(Int(now.timeIntervalSince($0))) + " ago" } ?? "never"
             rows.append([
-                worker["name"]?.stringValue ?? "?",
-                worker["pool"]?["url"]?.stringValue ?? "",
-                worker["pool"]?["state"]?.stringValue ?? "?",
-                HashrateFormat.string(worker["hashrate"]?["60s"]?.doubleValue ?? 0),
-                [count("accepted"), count("rejected"), count("stale"), count("lost")].joined(separator: "/"),
-                String(format: "%.4g", worker["best_share_difficulty"]?.doubleValue ?? 0),
+                worker.name,
+                worker.pool.url,
+                worker.pool.state.rawValue,
+                HashrateFormat.string(worker.hashrate.windows.oneMinute),
+                [shares.accepted, shares.rejected, shares.stale, shares.lost].map(String.init).joined(separator: "/"),
+                String(format: "%.4g", worker.bestShareDifficulty),
                 lastShare,
             ])
         }
@@ -85,9 +76,7 @@ public enum StatusView {
             lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
-        for warning in status["warnings"]?.arrayValue ?? [] {
-            if let text = warning.stringValue { lines.append("WARNING: \(text)") }
-        }
+        for warning in status.warnings { lines.append("WARNING: \(warning)") }
         return lines.joined(separator: "\n")
     }
 

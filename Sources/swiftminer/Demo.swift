@@ -1,24 +1,25 @@
 import Foundation
 import LocalPool
 import Logging
+import MinerDaemon
 import ServiceLifecycle
 import StratumClient
 
 /// `swiftminer demo`: the project's own validating pool on an ephemeral loopback port, and the
 /// real daemon mining against it at a difficulty that gives a few shares a second here.
-public struct Demo: Sendable {
-    public var threads: Int
+struct Demo: Sendable {
+    var threads: Int
     /// Stop after this long (nil: until SIGINT/SIGTERM).
-    public var seconds: Double?
-    public var kernel: KernelChoice
+    var seconds: Double?
+    var kernel: KernelChoice
     /// Shares per second to aim for.
-    public var sharesPerSecond: Double
-    public var statusFile: String?
-    public var shareLog: String?
+    var sharesPerSecond: Double
+    var statusFile: String?
+    var shareLog: String?
     /// `[metrics]` and `[api]` from `demo --config FILE`, so the endpoints can be tried with no pool.
-    public var monitoring: MonitoringSettings
+    var monitoring: MonitoringSettings
 
-    public init(threads: Int, seconds: Double?, kernel: KernelChoice = .automatic, sharesPerSecond: Double = 3,
+    init(threads: Int, seconds: Double?, kernel: KernelChoice = .automatic, sharesPerSecond: Double = 3,
                 statusFile: String? = StatePaths.statusFile(), shareLog: String? = StatePaths.shareLog(),
                 monitoring: MonitoringSettings = MonitoringSettings()) {
         self.monitoring = monitoring
@@ -30,15 +31,15 @@ public struct Demo: Sendable {
         self.shareLog = shareLog
     }
 
-    public struct Summary: Sendable {
-        public let poolAccepted: Int
-        public let poolRejected: Int
-        public let minerCounters: ShareCounters
-        public let difficulty: Double
+    struct Summary: Sendable {
+        let poolAccepted: Int
+        let poolRejected: Int
+        let minerCounters: ShareCounters
+        let difficulty: Double
     }
 
     /// Runs the demo; `print` receives one human-readable line per pool event worth showing.
-    public func run(logger: Logger, print: @escaping @Sendable (String) -> Void) async throws -> Summary {
+    func run(logger: Logger, print: @escaping @Sendable (String) -> Void) async throws -> Summary {
         // Measure this machine first, so the pool's difficulty gives a few shares a second.
         let measured = try await Benchmark(threads: threads, seconds: 0.5, kernel: kernel).run()
         let difficulty = max(measured.hashrate / (4_294_967_296 * sharesPerSecond), 1e-9)

@@ -1,0 +1,125 @@
+import HashingEngine
+import Logging
+import StratumClient
+
+/// One worker at run time: the only place where the Stratum client and the hashing engine meet.
+/// It feeds `WorkerCore` the client's events, the engine's candidates, the pool's answers and a
+/// hash sample every `sampleInterval`, and carries out what the core decides. Snapshots and share
+/// outcomes flow one way, into `updates`.
+public actor MiningWorker {
+    public nonisolated let name: String
+    private var core: WorkerCore
+    private let client: StratumClient
+    private let engine: HashingEngine
+    private let logger: Logger
+    private let updates: AsyncStream<WorkerUpdate>.Continuation
+    private let observer: (@Sendable (ShareEvent) -> Void)?
+    private let sampleInterval: Duration
+    /// The engine's candidate stream has ended (after `engine.stop()`) and every candidate is handled.
+    private var candidatesDone = false
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// - Parameters:
+    ///   - updates: where snapshots and share outcomes go (the status reporter).
+    ///   - observer: also told each share outcome (the share log's readers: demo's output, tests).
+    public init(name: String, user: String, client: StratumClient, engine: HashingEngine, logger: Logger,
+                updates: AsyncStream<WorkerUpdate>.Continuation, observer: (@Sendable (ShareEvent) -> Void)? = nil,
+                sampleInterval: Duration = .seconds(1)) {
+        self.name = name
+        core = WorkerCore(name: name, user: user, threads: engine.threadCount)
+        self.client = client
+        self.engine = engine
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(name)"
+        self.logger = logger
+        self.updates = updates
+        self.observer = observer
+        self.sampleInterval = sampleInterval
+    }
+
+    /// Runs until the task is cancelled: client events, candidates, and the hash samples that
+    /// are the core's clock.
+    public func run() async {
+        updates.yield(.snapshot(core.snapshot))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [client] in
+                for await event in client.events { await self.handle(.client(event)) }
+            }
+            group.addTask { [engine] in
+                for await candidate in engine.candidates { await self.handle(.candidate(candidate)) }
+                await self.candidatesEnded()
+            }
+            group.addTask { [engine, sampleInterval] in
+                while !Task.isCancelled {
+                    await self.handle(.hashSample(counts: engine.hashCounts, hardwareErrors: engine.hardwareErrors))
+                    try? await Task.sleep(for: sampleInterval)
+                }
+            }
+        }
+    }
+
+    /// For shutdown: stops the engine (its last batches end, every candidate it found is
+    /// handed over and its candidate stream finishes) and records its final hash counts while the
+    /// session is still up, so the share-rate check sees all the hashing.
+    public func stopHashing() {
+        engine.setWork(nil)
+        engine.stop()
+        handle(.hashSample(counts: engine.hashCounts, hardwareErrors: engine.hardwareErrors))
+    }
+
+    /// For shutdown, after `stopHashing()`: waits until every candidate the engine found is
+    /// handled and every submitted share has its answer, or `timeout` passes. What is still
+    /// pending then stays pending (recorded lost at exit). Returns whether nothing is pending.
+    public func waitForAnswers(timeout: Duration) async -> Bool {
+        if !isDrained {
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                await self?.releaseDrainWaiters()
+            }
+            await withCheckedContinuation { drainWaiters.append($0) }
+            timer.cancel()
+        }
+        return core.pendingShares == 0
+    }
+
+    /// The share counters now.
+    public var shareCounters: ShareCounters { core.counters }
+
+    // MARK: -
+
+    private var isDrained: Bool { candidatesDone && core.pendingShares == 0 }
+
+    private func candidatesEnded() {
+        candidatesDone = true
+        if isDrained { releaseDrainWaiters() }
+    }
+
+    private func releaseDrainWaiters() {
+        for waiter in drainWaiters { waiter.resume() }
+        drainWaiters = []
+    }
+
+    private func handle(_ event: WorkerCore.Event) {
+        for action in core.handle(event, at: .now) {
+            switch action {
+            case .setWork(let template):
+                engine.setWork(template)
+            case .submit(let id, let share):
+                Task { [client] in
+                    let result = await client.submit(share)
+                    await self.handle(.submitResult(id: id, result))
+                }
+            case .shareOutcome(let event):
+                let (level, message) = core.logLine(for: event)
+                logger.log(level: level, "\(message)")
+                updates.yield(.share(event))
+                observer?(event)
+            case .publish(let snapshot):
+                updates.yield(.snapshot(snapshot))
+            case .log(let level, let message):
+                logger.log(level: level, "\(message)")
+            }
+        }
+        if isDrained { releaseDrainWaiters() }
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import HashingEngine
+@testable import MinerDaemon
+import MiningCore
+import StratumClient
+import StratumProtocol
+import XCTest
+
+/// `WorkerCore` driven by event sequences, without sockets, threads or clocks: every path a share
+/// can take, and what the core tells the engine, the client and the status reporter.
+final class WorkerCoreTests: XCTestCase {
+    func testAnAcceptedShareIsSubmittedOnceAndCredited() {
+        var h = CoreHarness()
+        h.establish()
+        let job = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9)))).templates
+        XCTAssertEqual(job.map { $0?.job.jobID }, ["j1"], "authorized: the job goes to the engine")
+
+        let candidate = h.candidate(job: "j1")
+        let submits = h.send(.candidate(candidate)).submits
+        XCTAssertEqual(submits.count, 1)
+        XCTAssertEqual(submits.first?.share.nonce, candidate.nonce)
+        XCTAssertTrue(h.send(.candidate(candidate)).submits.isEmpty, "the same header is one share")
+        XCTAssertEqual(h.snapshot.counters.pending, 1)
+
+        h.advance(.milliseconds(40))
+        let outcomes = h.send(.submitResult(id: submits[0].id, .accepted)).outcomes
+        XCTAssertEqual(outcomes.map(\.outcome), [.accepted])
+        XCTAssertEqual(outcomes.first?.latency, .milliseconds(40))
+        let status = h.snapshot.status
+        XCTAssertEqual(status.shares.found, 1)
+        XCTAssertEqual(status.shares.accepted, 1)
+        XCTAssertEqual(status.shares.pending, 0)
+        XCTAssertEqual(status.shares.acceptedDifficulty, 1e-9)
+        XCTAssertEqual(status.submitLatency.count, 1)
+        XCTAssertEqual(status.submitLatency.max, 40)
+        XCTAssertNotNil(status.lastShareAt)
+        XCTAssertTrue(h.snapshot.counters.invariantHolds)
+    }
+
+    func testRejectionsAreCountedByReason() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let first = h.send(.candidate(h.candidate(job: "j1", startNonce: 0))).submits[0]
+        let second = h.send(.candidate(h.candidate(job: "j1", startNonce: first.share.nonce + 1))).submits[0]
+        let third = h.send(.candidate(h.candidate(job: "j1", startNonce: second.share.nonce + 1))).submits[0]
+        let answers = [
+            h.send(.submitResult(id: first.id, .rejected(.lowDifficulty, message: "Low difficulty share"))),
+            h.send(.submitResult(id: second.id, .rejected(.duplicate, message: nil))),
+            h.send(.submitResult(id: third.id, .rejected(.lowDifficulty, message: nil))),
+        ].flatMap(\.outcomes)
+        XCTAssertEqual(answers.map(\.outcome), [.rejected(.lowDifficulty), .rejected(.duplicate), .rejected(.lowDifficulty)])
+        XCTAssertEqual(answers.map(\.reason), ["Low difficulty share", "duplicate", "low-difficulty"])
+        let shares = h.snapshot.status.shares
+        XCTAssertEqual(shares.rejected, 3)
+        XCTAssertEqual(shares.rejectReasons, ["low-difficulty": 2, "duplicate": 1])
+        XCTAssertEqual(shares.accepted, 0)
+        XCTAssertEqual(h.snapshot.status.submitLatency.count, 3, "rejections are answers: their latency counts")
+    }
+
+    func testACandidateForAJobAClean_JobReplacedIsStaleAndNotSent() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let old = h.candidate(job: "j1")
+        _ = h.send(.client(.job(h.assignment("j2", difficulty: 1e-9, clean: true))))
+        let actions = h.send(.candidate(old))
+        XCTAssertTrue(actions.submits.isEmpty, "never sent for a job clean_jobs invalidated")
+        XCTAssertEqual(actions.outcomes.map(\.outcome), [.stale])
+        XCTAssertEqual(actions.outcomes.first?.reason, "job no longer valid")
+        XCTAssertEqual(h.snapshot.status.shares.found, 1)
+        XCTAssertEqual(h.snapshot.status.shares.stale, 1)
+
+        // A job that was not clean keeps the earlier ones valid.
+        _ = h.send(.client(.job(h.assignment("j3", difficulty: 1e-9))))
+        XCTAssertEqual(h.send(.candidate(h.candidate(job: "j2"))).submits.count, 1)
+    }
+
+    func testAShareThePoolCallsStaleCountsAsStaleNotRejected() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
+        XCTAssertEqual(h.send(.submitResult(id: submit.id, .rejected(.stale, message: "Stale share"))).outcomes.map(\.outcome), [.stale])
+        XCTAssertEqual(h.snapshot.status.shares.stale, 1)
+        XCTAssertEqual(h.snapshot.status.shares.rejected, 0)
+        XCTAssertEqual(h.snapshot.status.shares.rejectReasons, [:])
+    }
+
+    func testALostShareIsCountedWithoutLatency() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
+        h.advance(.seconds(30))
+        let outcome = h.send(.submitResult(id: submit.id, .lost("no answer within 30 seconds"))).outcomes
+        XCTAssertEqual(outcome.map(\.outcome), [.lost])
+        XCTAssertNil(outcome.first?.latency)
+        XCTAssertEqual(h.snapshot.status.shares.lost, 1)
+        XCTAssertEqual(h.snapshot.status.submitLatency.count, 0, "no answer, no latency")
+        XCTAssertTrue(h.snapshot.counters.invariantHolds)
+    }
+
+    /// The connection dies with a share in flight; the pool resumes the session and the client
+    /// sends it again: it stays pending across the reconnect and is counted once, when answered.
+    func testAShareInFlightAcrossAResumedSessionIsCountedOnce() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
+
+        let down = h.send(.client(.disconnected(url: CoreHarness.url, reason: "connection reset")))
+        XCTAssertEqual(down.templates.count, 1)
+        XCTAssertNil(down.templates.first ?? nil, "nothing to mine while disconnected")
+        XCTAssertEqual(h.snapshot.status.pool.state, .disconnected)
+        XCTAssertEqual(h.snapshot.status.shares.pending, 1, "in flight, not lost")
+
+        h.epoch = 2
+        h.establish(resumed: true)
+        XCTAssertEqual(h.snapshot.status.pool.reconnects, 1)
+        _ = h.send(.client(.sharesResubmitted(count: 1)))
+        XCTAssertEqual(h.snapshot.status.shares.pending, 1)
+        XCTAssertEqual(h.send(.submitResult(id: submit.id, .accepted)).outcomes.map(\.outcome), [.accepted])
+        XCTAssertEqual(h.send(.submitResult(id: submit.id, .accepted)).outcomes.count, 0, "answered once")
+        let shares = h.snapshot.status.shares
+        XCTAssertEqual([shares.found, shares.accepted, shares.pending, shares.lost], [1, 1, 0, 0])
+    }
+
+    /// set_difficulty while a share is in flight: it is credited at its job's difficulty.
+    func testDifficultyChangedWhileAShareIsInFlight() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 2e-9))))
+        let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
+        _ = h.send(.client(.difficulty(8)))
+        XCTAssertEqual(h.snapshot.status.pool.difficulty, 8, "the pool's difficulty now")
+        let outcome = h.send(.submitResult(id: submit.id, .accepted)).outcomes
+        XCTAssertEqual(outcome.first?.candidate.targetDifficulty, 2e-9)
+        XCTAssertEqual(h.snapshot.status.shares.acceptedDifficulty, 2e-9, "credited at the difficulty it was found for")
+    }
+
+    func testWorkWaitsForAuthorizationAndStopsWhenRefused() {
+        var h = CoreHarness()
+        _ = h.send(.client(.connecting(url: CoreHarness.url, attempt: 1)))
+        XCTAssertEqual(h.snapshot.status.pool.state, .connecting)
+        _ = h.send(.client(.connected(url: CoreHarness.url)))
+        XCTAssertEqual(h.snapshot.status.pool.state, .subscribing)
+        XCTAssertNotNil(h.snapshot.status.pool.connectedSince)
+        _ = h.send(.client(.subscribed(url: CoreHarness.url, extranonce1: CoreHarness.extranonce1, extranonce2Size: 4, resumed: false)))
+        XCTAssertTrue(h.send(.client(.job(h.assignment("j1", difficulty: 1e-9)))).templates.isEmpty,
+                      "not authorized yet: nothing to mine")
+        XCTAssertFalse(h.snapshot.hasJob)
+        XCTAssertEqual(h.send(.client(.authorized(worker: "w"))).templates.map { $0?.job.jobID }, ["j1"])
+        XCTAssertEqual(h.snapshot.status.pool.state, .mining)
+        XCTAssertTrue(h.snapshot.hasJob)
+
+        let refused = h.send(.client(.authorizationFailed(worker: "w", reason: "unknown user")))
+        XCTAssertEqual(refused.templates.count, 1)
+        XCTAssertNil(refused.templates.first ?? nil)
+        XCTAssertEqual(h.snapshot.status.pool.state, .unauthorized)
+    }
+
+    func testVersionRollingMaskRebuildsTheCurrentJob() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        let rebuilt = h.send(.client(.versionRollingMask(0x1fff_e000))).templates
+        XCTAssertEqual(rebuilt.first??.job.versionMask, 0x1fff_e000)
+        XCTAssertEqual(h.snapshot.status.pool.versionRollingMask, "1fffe000")
+    }
+
+    /// Hardware errors: what the engine's re-check refused (reported with its hash counts) plus
+    /// candidates this core refuses because they do not meet the job's target.
+    func testHardwareErrorsCountTheEnginesRefusalsAndNeverAShare() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.hashSample(counts: [1000], hardwareErrors: 2))
+        XCTAssertEqual(h.snapshot.status.shares.hardwareErrors, 2)
+        let liar = h.nonMatchingCandidate(job: "j1")
+        let actions = h.send(.candidate(liar))
+        XCTAssertTrue(actions.submits.isEmpty)
+        XCTAssertTrue(actions.outcomes.isEmpty)
+        let shares = h.snapshot.status.shares
+        XCTAssertEqual(shares.hardwareErrors, 3)
+        XCTAssertEqual(shares.found, 0, "a hardware error is not a share")
+    }
+
+    func testHashRateAndExpectedSharesComeFromHashSamples() {
+        var h = CoreHarness(threads: 2)
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1))))
+        _ = h.send(.hashSample(counts: [0, 0], hardwareErrors: 0))
+        h.advance(.seconds(10))
+        _ = h.send(.hashSample(counts: [10_000_000, 30_000_000], hardwareErrors: 0))
+        let status = h.snapshot.status
+        XCTAssertEqual(status.hashrate.perThread, [1_000_000, 3_000_000])
+        XCTAssertEqual(status.hashrate.windows.tenSeconds, 4_000_000)
+        XCTAssertEqual(status.hashesTotal, 40_000_000)
+        XCTAssertEqual(status.expectedShares, (40_000_000 / 4_294_967_296.0).rounded3)
+        XCTAssertEqual(h.snapshot.threads, 2)
+    }
+
+    func testEveryEventEndsWithASnapshot() {
+        var h = CoreHarness()
+        let actions = h.send(.client(.poolMessage("hello")))
+        guard case .publish(let snapshot)? = actions.last else { return XCTFail("\(actions)") }
+        XCTAssertEqual(snapshot.status.name, "rig1")
+        XCTAssertTrue(actions.contains { if case .log(.notice, let text) = $0 { text.contains("hello") } else { false } })
+    }
+}
+
+/// Drives a `WorkerCore` with a fake clock, as a client and an engine would.
+struct CoreHarness {
+    static let url = "stratum+tcp://pool.example:3333"
+    static let extranonce1: [UInt8] = [0xe2, 0x6e, 0x19, 0x28]
+
+    var core: WorkerCore
+    let t0 = ContinuousClock.now
+    var elapsed: Duration = .zero
+    var epoch: UInt64 = 1
+    private var jobs: [String: (job: MiningJob, epoch: UInt64)] = [:]
+
+    init(threads: Int = 1) {
+        core = WorkerCore(name: "rig1", user: "tester.rig1", threads: threads, origin: t0)
+    }
+
+    var snapshot: WorkerSnapshot { core.snapshot }
+
+    mutating func advance(_ duration: Duration) { elapsed += duration }
+
+    mutating func send(_ event: WorkerCore.Event) -> [WorkerCore.Action] {
+        let moment = WorkerCore.Moment(instant: t0 + elapsed, date: Date(timeIntervalSince1970: 1_800_000_000) + (elapsed / .seconds(1)))
+        return core.handle(event, at: moment)
+    }
+
+    /// connecting → connected → subscribed → authorized.
+    mutating func establish(resumed: Bool = false) {
+        _ = send(.client(.connecting(url: Self.url, attempt: 1)))
+        _ = send(.client(.connected(url: Self.url)))
+        _ = send(.client(.subscribed(url: Self.url, extranonce1: Self.extranonce1, extranonce2Size: 4, resumed: resumed)))
+        _ = send(.client(.authorized(worker: "tester.rig1")))
+    }
+
+    mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false) -> JobAssignment {
+        let notify = try! MiningNotify(params: [
+            .string(jobID), "171592f223740e92d223f6e68bff25279af7ac4f2246451e0000000200000000", "0200000001", "ffffffff", [],
+            "20000000", "192495f8", "64b3f3ec", .bool(clean),
+        ])
+        jobs[jobID] = (try! MiningJob(notify: notify, extranonce1: Self.extranonce1, extranonce2Size: 4, difficulty: difficulty), epoch)
+        return JobAssignment(notify: notify, epoch: epoch, extranonce1: Self.extranonce1, extranonce2Size: 4,
+                             difficulty: difficulty, versionMask: nil, isClean: clean, poolURL: Self.url)
+    }
+
+    /// The first nonce from `startNonce` whose header meets the job's share target, as the engine reports it.
+    func candidate(job jobID: String, startNonce: UInt32 = 0) -> ShareCandidate {
+        search(jobID, from: startNonce) { $0.meetsShareTarget }
+    }
+
+    /// A nonce whose header does not meet the job's target, reported as if it did (a lying kernel).
+    func nonMatchingCandidate(job jobID: String) -> ShareCandidate {
+        search(jobID, from: 0) { !$0.meetsShareTarget }
+    }
+
+    private func search(_ jobID: String, from start: UInt32, where accept: (ShareEvaluation) -> Bool) -> ShareCandidate {
+        let (job, epoch) = jobs[jobID]!
+        let extranonce2: [UInt8] = [0, 0, 0, 1]
+        var nonce = start
+        while true {
+            let evaluation = job.evaluate(extranonce2: extranonce2, ntime: job.notify.ntime, nonce: nonce, versionBits: nil)
+            if accept(evaluation) {
+                return ShareCandidate(jobID: jobID, epoch: epoch, extranonce1: job.extranonce1, extranonce2: extranonce2,
+                                      ntime: job.notify.ntime, nonce: nonce, versionBits: nil, generation: 1,
+                                      targetDifficulty: job.difficulty, evaluation: evaluation)
+            }
+            nonce += 1
+        }
+    }
+}
+
+extension [WorkerCore.Action] {
+    var templates: [WorkTemplate?] { compactMap { if case .setWork(let template) = $0 { .some(template) } else { nil } } }
+    var submits: [(id: UInt64, share: ShareSubmission)] {
+        compactMap { if case .submit(let id, let share) = $0 { (id, share) } else { nil } }
+    }
+    var outcomes: [ShareEvent] { compactMap { if case .shareOutcome(let event) = $0 { event } else { nil } } }
+}
