@@ -7,23 +7,31 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var tlsFingerprintSHA256: String?
     /// Accept any certificate (self-signed pools). Ignored when a fingerprint is set.
     public var allowSelfSigned: Bool
-    /// Send `mining.extranonce.subscribe` and honour `mining.set_extranonce`.
+    /// Send `mining.extranonce.subscribe`. (`mining.set_extranonce` is applied whether or not we
+    /// asked for it, as cpuminer-opt does.)
     public var extranonceSubscribe: Bool
-    /// Send `mining.suggest_difficulty` with this value after subscribing.
-    public var suggestDifficulty: Double?
+    /// `mining.suggest_difficulty` after authorize: `.auto` (default), `.fixed(value)` or `.off`.
+    public var difficultySuggestion: DifficultySuggestion
+    /// The fixed suggested difficulty (nil for `.auto` / `.off`); setting a value makes it `.fixed`,
+    /// setting nil makes it `.auto`.
+    public var suggestDifficulty: Double? {
+        get { difficultySuggestion.fixedValue }
+        set { difficultySuggestion = newValue.map { .fixed($0) } ?? .auto }
+    }
     /// Negotiate BIP 310 version rolling with `mining.configure`.
     public var versionRolling: Bool
-    /// Follow `client.reconnect` to another host/port (otherwise only the same endpoint is used).
+    /// Follow `client.reconnect` to any host. Without it a redirect is followed to the configured
+    /// host on any port, or to another host within the configured host's registrable domain.
     public var allowReconnectToOtherHost: Bool
 
     public init(url: String, tlsFingerprintSHA256: String? = nil, allowSelfSigned: Bool = false,
                 extranonceSubscribe: Bool = false, suggestDifficulty: Double? = nil, versionRolling: Bool = true,
-                allowReconnectToOtherHost: Bool = false) {
+                allowReconnectToOtherHost: Bool = false, difficultySuggestion: DifficultySuggestion? = nil) {
         self.url = url
         self.tlsFingerprintSHA256 = tlsFingerprintSHA256
         self.allowSelfSigned = allowSelfSigned
         self.extranonceSubscribe = extranonceSubscribe
-        self.suggestDifficulty = suggestDifficulty
+        self.difficultySuggestion = difficultySuggestion ?? suggestDifficulty.map { .fixed($0) } ?? .auto
         self.versionRolling = versionRolling
         self.allowReconnectToOtherHost = allowReconnectToOtherHost
     }
@@ -63,6 +71,11 @@ public struct StratumClientConfiguration: Sendable {
     /// Shares still unanswered when a connection is lost are sent again on the next connection
     /// to the same pool if it resumes the session (same extranonce1); otherwise they are lost.
     public var resubmitPendingOnResume: Bool
+    /// An automatic `mining.suggest_difficulty` is sent again only when the worker's value differs
+    /// from the last one sent by at least this factor (default 2).
+    public var suggestDifficultyMinimumChange: Double
+    /// The longest `client.reconnect` wait honoured (default 120 s); a longer one is cut to this.
+    public var maximumReconnectWait: Duration
 
     public init(pools: [PoolConfiguration], user: String, password: String = "x",
                 userAgent: String = "swiftminer/0.1", workerName: String = "default",
@@ -72,7 +85,10 @@ public struct StratumClientConfiguration: Sendable {
                 stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 tickInterval: Duration = .milliseconds(500),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
-                resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120)) {
+                resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120),
+                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
+        self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
+        self.maximumReconnectWait = maximumReconnectWait
         self.jobTimeout = jobTimeout
         self.resubmitPendingOnResume = resubmitPendingOnResume
         self.pools = pools
