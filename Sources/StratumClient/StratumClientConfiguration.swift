@@ -48,23 +48,28 @@ public struct StratumClientConfiguration: Sendable {
     public var userAgent: String
     /// Our label for this worker (logs); the pool sees `user`.
     public var workerName: String
+    /// How long a TCP (and TLS) connection may take to be made (default 10 s).
     public var connectTimeout: Duration
-    /// How long `mining.subscribe` and `mining.authorize` may take to be answered.
+    /// How long `mining.subscribe` and `mining.authorize` (and `mining.configure`) may take to be
+    /// answered (default 15 s).
     public var subscribeTimeout: Duration
-    /// Close when nothing at all arrived for this long.
+    /// Close when nothing at all arrived for this long (default 300 s).
     public var idleTimeout: Duration
-    /// A submit not answered in this time is resolved as lost.
+    /// A submit not answered in this time is resolved as lost (default 30 s).
     public var submitTimeout: Duration
-    /// Authorized but no job (`mining.notify`) this long after: close and reconnect / fail over.
+    /// Authorized but no job (`mining.notify`) this long after: close and reconnect / fail over
+    /// (default 120 s).
     public var jobTimeout: Duration
+    /// Delay between reconnect attempts: from `initial` (default 1 s) doubling to `maximum`
+    /// (default 60 s), spread by `jitter` (default 0.2).
     public var backoff: ReconnectBackoff
-    /// Go back to the primary after a non-primary pool has been authorized this long.
+    /// Go back to the primary after a non-primary pool has been authorized this long (default 300 s).
     public var primaryReturnAfter: Duration
-    /// A connection authorized at least this long counts as a success for backoff.
+    /// A connection authorized at least this long counts as a success for backoff (default 30 s).
     public var stableConnectionAfter: Duration
     /// Longest line accepted from the pool.
     public var maximumLineLength: Int
-    /// How often timeouts are checked.
+    /// How often timeouts are checked (default 0.5 s).
     public var tickInterval: Duration
     /// The version-rolling mask we ask for in `mining.configure`.
     public var versionRollingMask: UInt32
