@@ -39,6 +39,8 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
     public var honorSuggestedDifficulty: Bool
     /// Serve Stratum over TLS with this certificate and key (nil: plain TCP).
     public var tls: LocalPoolTLS?
+    /// Whose wire behaviour to reproduce (see `LocalPoolPersonality`).
+    public var personality: LocalPoolPersonality
 
     public init(host: String = "127.0.0.1", port: Int = 0, initialDifficulty: Double = 1,
                 extranonce1Size: Int = 4, extranonce2Size: Int = 4,
@@ -46,7 +48,9 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
                 ntimeTolerance: UInt32 = 7200, authorizedUsers: Set<String>? = nil,
                 requireAuthorization: Bool = true, maximumLineLength: Int = 16 * 1024, retainedJobs: Int = 16,
                 nbits: UInt32 = 0x207f_ffff, blockVersion: UInt32 = 0x2000_0000, maximumInvalidLines: Int = 16,
-                honorSuggestedDifficulty: Bool = true, tls: LocalPoolTLS? = nil) {
+                honorSuggestedDifficulty: Bool = true, tls: LocalPoolTLS? = nil,
+                personality: LocalPoolPersonality = .standard) {
+        self.personality = personality
         self.host = host
         self.port = port
         self.initialDifficulty = initialDifficulty
@@ -64,6 +68,13 @@ public struct LocalPoolConfiguration: Sendable, Hashable {
         self.maximumInvalidLines = maximumInvalidLines
         self.honorSuggestedDifficulty = honorSuggestedDifficulty
         self.tls = tls
+    }
+
+    /// A pool that behaves like `personality`, with its start difficulty when it has one.
+    public static func mimicking(_ personality: LocalPoolPersonality) -> LocalPoolConfiguration {
+        var configuration = LocalPoolConfiguration(personality: personality)
+        if let start = personality.startDifficulty { configuration.initialDifficulty = start }
+        return configuration
     }
 
     /// Checks the values a pool cannot run with.

@@ -288,11 +288,31 @@ struct PoolCore {
         guard let suggested = value, suggested.isFinite, suggested > 0, Difficulty.target(for: suggested) != nil else {
             return [.send(id, Self.error(requestID, 20, "Invalid difficulty"))]
         }
+        if configuration.personality == .ckpool, sessions[id]?.authorized.isEmpty ?? true {
+            // ckpool: "Attempted to suggest diff on unauthorised client", dropped without an answer.
+            return [.event(.invalidRequest(session: id, reason: "suggest_difficulty before authorize ignored"))]
+        }
         var effects: [PoolEffect] = [.send(id, Self.result(requestID, true))]
         guard configuration.honorSuggestedDifficulty else { return effects }
         sessions[id]?.difficulty = suggested
-        if sessions[id]?.subscribed == true {
-            effects += sendDifficulty(session: id)
+        if sessions[id]?.subscribed == true { effects += retarget(session: id, now: now) }
+        return effects
+    }
+
+    /// Tells one subscribed session its (already changed) difficulty, the way the personality does.
+    private mutating func retarget(session id: LocalPoolSessionID, now: UInt32) -> [PoolEffect] {
+        var effects = sendDifficulty(session: id)
+        switch configuration.personality {
+        case .ckpool:
+            break  // applies from the next job; shares for earlier jobs keep the old difficulty
+        case .publicPool:
+            if let job = makeDerivedJob(now: now) { effects += sendJob(job, to: id, clean: true, dropEarlier: true) }
+        case .miningcore:
+            // The last job again, same id and params, now bound to the new difficulty.
+            if let last = sessions[id]?.jobOrder.last, let sent = sessions[id]?.jobs[last] {
+                effects += sendJob(sent.template, to: id, clean: sent.notify.cleanJobs)
+            }
+        case .standard, .niceHash, .datum:
             if let job = makeDerivedJob(now: now) { effects += sendJob(job, to: id, clean: false) }
         }
         return effects
@@ -306,8 +326,24 @@ struct PoolCore {
         totals.rejectedByReason[reason, default: 0] += 1
         sessions[id]?.rejected += 1
         sessions[id]?.rejectedByReason[reason, default: 0] += 1
-        let rejection = LocalPoolRejection(session: id, worker: worker, jobID: jobID, reason: reason, message: message)
-        return [.send(id, Self.error(requestID, reason.code, message)), .event(.shareRejected(rejection))]
+        let text = configuration.personality == .ckpool ? Self.ckpoolText(reason) ?? message : message
+        let rejection = LocalPoolRejection(session: id, worker: worker, jobID: jobID, reason: reason, message: text)
+        let line = configuration.personality == .miningcore
+            ? Self.message(requestID, result: .null,
+                           error: .object(["code": .integer(Int64(reason.code)), "message": .string(text), "data": .null]))
+            : Self.error(requestID, reason.code, text)
+        return [.send(id, line), .event(.shareRejected(rejection))]
+    }
+
+    /// ckpool's share error texts (its `stratifier.c`).
+    static func ckpoolText(_ reason: LocalPoolRejectReason) -> String? {
+        switch reason {
+        case .jobNotFound: "Invalid JobID"
+        case .staleJob: "Stale"
+        case .duplicate: "Duplicate"
+        case .lowDifficulty: "Above target"
+        default: nil
+        }
     }
 
     private mutating func submit(session id: LocalPoolSessionID, requestID: JSONValue, params: [JSONValue],
@@ -325,6 +361,9 @@ struct PoolCore {
         }
         if configuration.requireAuthorization, !session.authorized.contains(worker) {
             return fail(.unauthorized, "Unauthorized worker")
+        }
+        if configuration.personality == .datum, session.versionMask != nil, params.count == 5 {
+            return fail(.invalid, "Invalid params: version_bits required once version rolling is agreed")
         }
         guard var sent = session.jobs[jobID] else { return fail(.jobNotFound, "Job not found") }
         if sent.template.generation < generation { return fail(.staleJob, "Job not found (stale)") }
@@ -416,10 +455,17 @@ struct PoolCore {
             prevHash: clean ? randomBytes(32) : currentJob!.prevHash,
             version: configuration.blockVersion, nbits: configuration.nbits, ntime: now, clean: clean,
             generation: generation, transactionIDs: transactionIDs, merkleBranch: Merkle.coinbaseBranch(leaves: leaves),
-            coinbaseTag: Self.coinbaseTag, outputScript: [0x00, 0x14] + randomBytes(20), outputValue: 5_000_000_000)
+            coinbaseTag: Self.coinbaseTag, outputScript: makeOutputScript(), outputValue: 5_000_000_000)
         register(job)
         currentJob = job
         return job
+    }
+
+    /// A P2WPKH script, or for DATUM one about 32 KB long (standing in for its many payout outputs).
+    private mutating func makeOutputScript() -> [UInt8] {
+        guard configuration.personality == .datum else { return [0x00, 0x14] + randomBytes(20) }
+        let padding = LocalPoolPersonality.datumCoinbase2Padding
+        return [0x6a, 0x4d] + LocalPoolJob.littleEndian(UInt16(padding)) + randomBytes(padding)
     }
 
     /// The current job again under a new id (same prevhash and generation), for one session
@@ -430,7 +476,7 @@ struct PoolCore {
         job.jobID = nextJobID()
         job.clean = false
         job.ntime = max(job.ntime, now)
-        job.outputScript = [0x00, 0x14] + randomBytes(20)
+        job.outputScript = makeOutputScript()
         register(job)
         return job
     }
@@ -444,8 +490,14 @@ struct PoolCore {
     }
 
     /// Sends a job to a subscribed session, bound to the session's current extranonce and difficulty.
-    private mutating func sendJob(_ template: LocalPoolJob, to id: LocalPoolSessionID, clean: Bool) -> [PoolEffect] {
+    /// `dropEarlier`: the session's earlier jobs are forgotten (shares for them: "Job not found").
+    private mutating func sendJob(_ template: LocalPoolJob, to id: LocalPoolSessionID, clean: Bool,
+                                  dropEarlier: Bool = false) -> [PoolEffect] {
         guard var session = sessions[id], session.open, session.subscribed else { return [] }
+        if dropEarlier {
+            session.jobs = [:]
+            session.jobOrder = []
+        }
         if let pending = session.pendingExtranonce {
             session.extranonce1 = pending.extranonce1
             session.extranonce2Size = pending.extranonce2Size
@@ -486,11 +538,8 @@ struct PoolCore {
         if let id = session {
             guard sessions[id]?.open == true else { return [] }
             sessions[id]?.difficulty = value
-            effects += sendDifficulty(session: id)
-            if sessions[id]?.subscribed == true, let job = makeDerivedJob(now: now) {
-                effects += sendJob(job, to: id, clean: false)
-            }
-            return effects
+            if sessions[id]?.subscribed == true { return retarget(session: id, now: now) }
+            return sendDifficulty(session: id)
         }
         difficulty = value
         for id in openSessionIDs {
@@ -512,7 +561,11 @@ struct PoolCore {
         var effects: [PoolEffect] = [
             .send(id, Self.notification("mining.set_extranonce", [.string(Hex.encode(newExtranonce1)), .integer(Int64(size))])),
         ]
-        if sendJob, let job = makeDerivedJob(now: now) { effects += self.sendJob(job, to: id, clean: false) }
+        if sendJob, let job = makeDerivedJob(now: now) {
+            // NiceHash-style: the new extranonce comes with a clean job; the old one's jobs are gone.
+            let clean = configuration.personality == .niceHash
+            effects += self.sendJob(job, to: id, clean: clean, dropEarlier: clean)
+        }
         return effects
     }
 

@@ -86,6 +86,11 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         perform(session.handle(.submit(share, token: token, now: .now)))
     }
 
+    /// Called on the event loop by `StratumClient.suggestDifficulty`.
+    func suggestDifficulty(_ value: Double) {
+        perform(session.handle(.suggestDifficulty(value, now: .now)))
+    }
+
     /// Called on the event loop by the reconnect loop when it is asked to stop.
     func shutdown() {
         finish(why: "shutdown")

@@ -33,6 +33,8 @@ public final class StratumClient: Sendable {
         /// Whether a share submitted between connections may be carried (the last connection
         /// ended in a way that allows resubmission, and we stay on its pool).
         var carryAllowed = false
+        /// The worker's latest automatic `mining.suggest_difficulty` value, for every new session.
+        var suggestedDifficulty: Double?
     }
 
     public init(configuration: StratumClientConfiguration, logger: Logger,
@@ -73,6 +75,21 @@ public final class StratumClient: Sendable {
             connection.eventLoop.execute {
                 connection.handler.value.submit(share, token: token)
             }
+        }
+    }
+
+    /// The worker's measured wish for `mining.suggest_difficulty` (pools set to `.auto`): sent on the
+    /// current session when authorized and different enough from the last value sent, and after
+    /// the authorize answer of every later session.
+    public func suggestDifficulty(_ value: Double) {
+        guard value.isFinite, value > 0 else { return }
+        let connection = state.withLockedValue { state in
+            state.suggestedDifficulty = value
+            return state.connection
+        }
+        guard let connection else { return }
+        connection.eventLoop.execute {
+            connection.handler.value.suggestDifficulty(value)
         }
     }
 
@@ -134,9 +151,9 @@ public final class StratumClient: Sendable {
 
     private func connectAndServe(pool: PoolConfiguration, index: Int, endpoint: PoolEndpoint,
                                  resume: (subscriptionID: String?, extranonce1: [UInt8]?)) async -> ConnectionOutcome {
-        let epoch = state.withLockedValue { state in
+        let (epoch, suggested) = state.withLockedValue { state in
             state.epoch += 1
-            return state.epoch
+            return (state.epoch, state.suggestedDifficulty)
         }
         let sessionConfiguration = StratumSessionConfiguration(
             pool: pool, poolURL: endpoint.url, user: configuration.user, password: configuration.password,
@@ -145,7 +162,9 @@ public final class StratumClient: Sendable {
             idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
             returnToPrimaryAfter: index == 0 ? nil : configuration.primaryReturnAfter,
             versionRollingMask: configuration.versionRollingMask,
-            carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout)
+            carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout,
+            suggestedDifficulty: suggested, suggestDifficultyMinimumChange: configuration.suggestDifficultyMinimumChange,
+            maximumReconnectWait: configuration.maximumReconnectWait)
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"

@@ -7,23 +7,31 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var tlsFingerprintSHA256: String?
     /// Accept any certificate (self-signed pools). Ignored when a fingerprint is set.
     public var allowSelfSigned: Bool
-    /// Send `mining.extranonce.subscribe` and honour `mining.set_extranonce`.
+    /// Send `mining.extranonce.subscribe`. (`mining.set_extranonce` is applied whether or not we
+    /// asked for it, as cpuminer-opt does.)
     public var extranonceSubscribe: Bool
-    /// Send `mining.suggest_difficulty` with this value after subscribing.
-    public var suggestDifficulty: Double?
+    /// `mining.suggest_difficulty` after authorize: `.auto` (default), `.fixed(value)` or `.off`.
+    public var difficultySuggestion: DifficultySuggestion
+    /// The fixed suggested difficulty (nil for `.auto` / `.off`); setting a value makes it `.fixed`,
+    /// setting nil makes it `.auto`.
+    public var suggestDifficulty: Double? {
+        get { difficultySuggestion.fixedValue }
+        set { difficultySuggestion = newValue.map { .fixed($0) } ?? .auto }
+    }
     /// Negotiate BIP 310 version rolling with `mining.configure`.
     public var versionRolling: Bool
-    /// Follow `client.reconnect` to another host/port (otherwise only the same endpoint is used).
+    /// Follow `client.reconnect` to any host. Without it a redirect is followed to the configured
+    /// host on any port, or to another host within the configured host's registrable domain.
     public var allowReconnectToOtherHost: Bool
 
     public init(url: String, tlsFingerprintSHA256: String? = nil, allowSelfSigned: Bool = false,
                 extranonceSubscribe: Bool = false, suggestDifficulty: Double? = nil, versionRolling: Bool = true,
-                allowReconnectToOtherHost: Bool = false) {
+                allowReconnectToOtherHost: Bool = false, difficultySuggestion: DifficultySuggestion? = nil) {
         self.url = url
         self.tlsFingerprintSHA256 = tlsFingerprintSHA256
         self.allowSelfSigned = allowSelfSigned
         self.extranonceSubscribe = extranonceSubscribe
-        self.suggestDifficulty = suggestDifficulty
+        self.difficultySuggestion = difficultySuggestion ?? suggestDifficulty.map { .fixed($0) } ?? .auto
         self.versionRolling = versionRolling
         self.allowReconnectToOtherHost = allowReconnectToOtherHost
     }
@@ -40,29 +48,39 @@ public struct StratumClientConfiguration: Sendable {
     public var userAgent: String
     /// Our label for this worker (logs); the pool sees `user`.
     public var workerName: String
+    /// How long a TCP (and TLS) connection may take to be made (default 10 s).
     public var connectTimeout: Duration
-    /// How long `mining.subscribe` and `mining.authorize` may take to be answered.
+    /// How long `mining.subscribe` and `mining.authorize` (and `mining.configure`) may take to be
+    /// answered (default 15 s).
     public var subscribeTimeout: Duration
-    /// Close when nothing at all arrived for this long.
+    /// Close when nothing at all arrived for this long (default 300 s).
     public var idleTimeout: Duration
-    /// A submit not answered in this time is resolved as lost.
+    /// A submit not answered in this time is resolved as lost (default 30 s).
     public var submitTimeout: Duration
-    /// Authorized but no job (`mining.notify`) this long after: close and reconnect / fail over.
+    /// Authorized but no job (`mining.notify`) this long after: close and reconnect / fail over
+    /// (default 120 s).
     public var jobTimeout: Duration
+    /// Delay between reconnect attempts: from `initial` (default 1 s) doubling to `maximum`
+    /// (default 60 s), spread by `jitter` (default 0.2).
     public var backoff: ReconnectBackoff
-    /// Go back to the primary after a non-primary pool has been authorized this long.
+    /// Go back to the primary after a non-primary pool has been authorized this long (default 300 s).
     public var primaryReturnAfter: Duration
-    /// A connection authorized at least this long counts as a success for backoff.
+    /// A connection authorized at least this long counts as a success for backoff (default 30 s).
     public var stableConnectionAfter: Duration
     /// Longest line accepted from the pool.
     public var maximumLineLength: Int
-    /// How often timeouts are checked.
+    /// How often timeouts are checked (default 0.5 s).
     public var tickInterval: Duration
     /// The version-rolling mask we ask for in `mining.configure`.
     public var versionRollingMask: UInt32
     /// Shares still unanswered when a connection is lost are sent again on the next connection
     /// to the same pool if it resumes the session (same extranonce1); otherwise they are lost.
     public var resubmitPendingOnResume: Bool
+    /// An automatic `mining.suggest_difficulty` is sent again only when the worker's value differs
+    /// from the last one sent by at least this factor (default 2).
+    public var suggestDifficultyMinimumChange: Double
+    /// The longest `client.reconnect` wait honoured (default 120 s); a longer one is cut to this.
+    public var maximumReconnectWait: Duration
 
     public init(pools: [PoolConfiguration], user: String, password: String = "x",
                 userAgent: String = "swiftminer/0.1", workerName: String = "default",
@@ -72,7 +90,10 @@ public struct StratumClientConfiguration: Sendable {
                 stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 tickInterval: Duration = .milliseconds(500),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
-                resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120)) {
+                resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120),
+                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
+        self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
+        self.maximumReconnectWait = maximumReconnectWait
         self.jobTimeout = jobTimeout
         self.resubmitPendingOnResume = resubmitPendingOnResume
         self.pools = pools

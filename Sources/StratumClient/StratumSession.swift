@@ -4,8 +4,8 @@ import StratumProtocol
 /// (with the current time passed in) and returns the actions to perform. No sockets, no clock.
 ///
 /// Flow: `connected` → `mining.configure` (when version rolling is on) + `mining.subscribe` →
-/// on the subscribe answer `mining.authorize`, `mining.extranonce.subscribe` (opt-in),
-/// `mining.suggest_difficulty` (opt-in) → mining. Every pending submit is resolved exactly once:
+/// on the subscribe answer `mining.authorize`, `mining.extranonce.subscribe` (opt-in) → on the
+/// authorize answer `mining.suggest_difficulty` (see `DifficultySuggestion`) → mining. Every pending submit is resolved exactly once:
 /// by its answer, by the submit timeout, or as lost when the session closes — or, with
 /// `carryPendingShares`, handed back (`.carry`) when the connection is lost, to be sent again by
 /// the next session if that one resumes the subscription (`.resubmit`).
@@ -25,6 +25,10 @@ public struct StratumSession {
         /// Shares carried over from the previous connection: sent once this session is resumed
         /// (same extranonce1 for the previous subscription id) and authorized; lost otherwise.
         case resubmit([CarriedShare], now: Instant)
+        /// The worker's wish for `mining.suggest_difficulty` (pool setting `.auto` only): sent now
+        /// when authorized and the value differs from the last one sent by at least
+        /// `suggestDifficultyMinimumChange`; otherwise kept and sent after the authorize answer.
+        case suggestDifficulty(Double, now: Instant)
     }
 
     public enum Action: Sendable, Hashable {
@@ -90,8 +94,14 @@ public struct StratumSession {
     public private(set) var closeReason: SessionCloseReason?
     /// Responses whose id matches no request of ours.
     public private(set) var unknownResponseCount = 0
-    /// Lines or params we could not accept.
+    /// Lines or params we could not accept, and deviations we tolerated (a non-boolean `clean_jobs`).
     public private(set) var protocolErrorCount = 0
+    /// `mining.notify` lines whose `clean_jobs` was missing or not a boolean (taken as false).
+    public private(set) var cleanJobsDeviationCount = 0
+    /// The last difficulty sent with `mining.suggest_difficulty` on this connection.
+    public private(set) var lastSuggestedDifficulty: Double?
+    /// The `.auto` suggestion waiting to be sent (after authorize).
+    public private(set) var wantedSuggestedDifficulty: Double?
 
     private var nextID: Int64 = 1
     private var pending: [Int64: PendingRequest] = [:]
@@ -111,6 +121,10 @@ public struct StratumSession {
 
     public init(configuration: StratumSessionConfiguration) {
         self.configuration = configuration
+        if case .auto = configuration.pool.difficultySuggestion, let value = configuration.suggestedDifficulty,
+           value.isFinite, value > 0 {
+            wantedSuggestedDifficulty = value
+        }
     }
 
     /// The number of submits still waiting for an answer.
@@ -139,6 +153,8 @@ public struct StratumSession {
             return resolveAllSubmits("connection closed: \(why)", reason: .connectionLost(why))
         case .resubmit(let shares, let now):
             return takeResubmits(shares, now: now)
+        case .suggestDifficulty(let value, let now):
+            return suggest(value, now: now)
         }
     }
 
@@ -183,7 +199,7 @@ public struct StratumSession {
             if response.error.isNull, response.result.boolValue == true {
                 phase = .mining
                 authorizedAt = now
-                return [.emit(.authorized(worker: configuration.user))] + flushResubmits(now: now)
+                return [.emit(.authorized(worker: configuration.user))] + suggestAfterAuthorize() + flushResubmits(now: now)
             }
             let reason = Self.errorText(response) ?? "refused"
             return [.emit(.authorizationFailed(worker: configuration.user, reason: reason))]
@@ -229,11 +245,8 @@ public struct StratumSession {
         subscriptionID = result.subscriptionID
         phase = .authorizing
         var actions: [Action] = []
-        // A configure the pool ignored: rolling is not negotiated.
-        if let id = pending.first(where: { if case .configure = $0.value.kind { true } else { false } })?.key {
-            pending[id] = nil
-            actions += agreeVersionMask(nil)
-        }
+        // A configure still unanswered stays pending: its answer is applied if it comes before the
+        // first notify (cgminer and cpuminer tolerate a late answer too); see `job(_:)`.
         let resumed = withParams && configuration.previousSubscriptionID != nil
             && configuration.previousExtranonce1 == result.extranonce1
         self.resumed = resumed
@@ -245,10 +258,6 @@ public struct StratumSession {
         if configuration.pool.extranonceSubscribe {
             actions.append(send(.extranonceSubscribe(id: takeID()), kind: .extranonceSubscribe, deadline: nil))
         }
-        if let suggested = configuration.pool.suggestDifficulty, suggested.isFinite, suggested > 0 {
-            actions.append(send(.suggestDifficulty(id: takeID(), difficulty: suggested), kind: .suggestDifficulty,
-                                deadline: nil))
-        }
         let backlog = queued
         queued = []
         for message in backlog { actions += apply(message, now: now) }
@@ -257,8 +266,17 @@ public struct StratumSession {
 
     private mutating func serverCall(id: JSONValue?, method: String, params: [JSONValue], now: Instant) -> [Action] {
         let message: ServerMessage
+        var deviation: [Action] = []
         do {
             message = try ServerMessage(method: method, params: params)
+            if case .notify = message, !MiningNotify.hasBooleanCleanJobs(params) {
+                // Kept as a job with clean_jobs false (cgminer and cpuminer read it with json_is_true).
+                protocolErrorCount += 1
+                cleanJobsDeviationCount += 1
+                if cleanJobsDeviationCount == 1 {
+                    deviation.append(.emit(.protocolError("mining.notify: clean_jobs missing or not a boolean; taken as false")))
+                }
+            }
         } catch {
             protocolErrorCount += 1
             var actions: [Action] = [.emit(.protocolError("\(method): \(error)"))]
@@ -270,17 +288,21 @@ public struct StratumSession {
             if extranonce1 == nil {
                 if queued.count >= Self.maxQueuedNotifications { queued.removeFirst() }
                 queued.append(message)
-                return []
+                return deviation
             }
-            return apply(message, now: now)
+            return deviation + apply(message, now: now)
         case .reconnect(let host, let port, let waitTime):
-            let mayMove = configuration.pool.allowReconnectToOtherHost
+            let configuredHost = PoolEndpoint(url: configuration.pool.url)?.host ?? ""
+            let currentHost = PoolEndpoint(url: configuration.poolURL)?.host ?? configuredHost
+            let target = ReconnectTarget.decide(host: host, port: port, configuredHost: configuredHost,
+                                                currentHost: currentHost,
+                                                allowAnyHost: configuration.pool.allowReconnectToOtherHost)
             var actions: [Action] = []
-            if !mayMove && (host != nil || port != nil) {
-                actions.append(.emit(.poolMessage("client.reconnect to \(host ?? "same host"):\(port.map(String.init) ?? "same port") ignored; reconnecting to the configured pool")))
+            if !target.followed {
+                actions.append(.emit(.poolMessage("client.reconnect to \(host ?? "same host"):\(port.map(String.init) ?? "same port") refused (outside \(configuredHost)'s domain); reconnecting to the configured pool")))
             }
-            actions.append(.scheduleReconnect(after: .seconds(waitTime ?? 0), host: mayMove ? host : nil,
-                                              port: mayMove ? port : nil))
+            let wait = min(.seconds(waitTime ?? 0), configuration.maximumReconnectWait)
+            actions.append(.scheduleReconnect(after: wait, host: target.host, port: target.port))
             return actions + close(.reconnectRequested)
         case .showMessage(let text):
             var actions: [Action] = [.emit(.poolMessage(text))]
@@ -305,10 +327,9 @@ public struct StratumSession {
             difficulty = value
             return [.emit(.difficulty(value))]
         case .setExtranonce(let newExtranonce1, let size):
-            guard configuration.pool.extranonceSubscribe else {
-                protocolErrorCount += 1
-                return [.emit(.protocolError("mining.set_extranonce without mining.extranonce.subscribe; ignored"))]
-            }
+            // Always applied, asked for or not (cpuminer-opt applies it unconditionally): the pool
+            // judges every later share by the new extranonce1. From the next notify on, jobs of
+            // the old one are no longer valid (`job(_:)` makes that notify clean).
             pendingExtranonce = JobContext(extranonce1: newExtranonce1, extranonce2Size: size)
             return []
         case .setVersionMask(let mask):
@@ -322,6 +343,12 @@ public struct StratumSession {
     }
 
     private mutating func job(_ notify: MiningNotify) -> [Action] {
+        var actions: [Action] = []
+        // A configure answer that has not come by the first job is given up: no rolling.
+        if let id = pending.first(where: { if case .configure = $0.value.kind { true } else { false } })?.key {
+            pending[id] = nil
+            actions += agreeVersionMask(nil)
+        }
         hasJob = true
         var context = JobContext(extranonce1: extranonce1 ?? [], extranonce2Size: extranonce2Size)
         var extranonceChanged = false
@@ -345,7 +372,36 @@ public struct StratumSession {
         let assignment = JobAssignment(notify: notify, epoch: configuration.epoch, extranonce1: context.extranonce1,
                                        extranonce2Size: context.extranonce2Size, difficulty: difficulty,
                                        versionMask: versionMask, isClean: isClean, poolURL: configuration.poolURL)
-        return [.emit(.job(assignment))]
+        return actions + [.emit(.job(assignment))]
+    }
+
+    // MARK: - Difficulty suggestion
+
+    /// After the authorize answer: the fixed value, or the `.auto` value known so far.
+    private mutating func suggestAfterAuthorize() -> [Action] {
+        switch configuration.pool.difficultySuggestion {
+        case .off: return []
+        case .fixed(let value): return sendSuggestion(value)
+        case .auto: return wantedSuggestedDifficulty.map { sendSuggestion($0) } ?? []
+        }
+    }
+
+    private mutating func suggest(_ value: Double, now: Instant) -> [Action] {
+        guard case .auto = configuration.pool.difficultySuggestion, value.isFinite, value > 0, phase != .closed else {
+            return []
+        }
+        wantedSuggestedDifficulty = value
+        guard phase == .mining else { return [] }  // sent after the authorize answer
+        if let last = lastSuggestedDifficulty, max(last / value, value / last) < configuration.suggestDifficultyMinimumChange {
+            return []
+        }
+        return sendSuggestion(value)
+    }
+
+    private mutating func sendSuggestion(_ value: Double) -> [Action] {
+        guard value.isFinite, value > 0 else { return [] }
+        lastSuggestedDifficulty = value
+        return [send(.suggestDifficulty(id: takeID(), difficulty: value), kind: .suggestDifficulty, deadline: nil)]
     }
 
     // MARK: - Submits

@@ -25,13 +25,25 @@ public struct StratumSessionConfiguration: Sendable {
     /// them back with `.carry` instead of resolving them lost, and take `.resubmit` shares to send
     /// again once this session is resumed and authorized.
     public var carryPendingShares: Bool
+    /// The `.auto` suggested difficulty known from earlier sessions: sent after this session's
+    /// authorize answer (nil: none yet).
+    public var suggestedDifficulty: Double?
+    /// An `.auto` suggestion is sent again only when it differs from the last one sent by at least
+    /// this factor (either way).
+    public var suggestDifficultyMinimumChange: Double
+    /// The longest `client.reconnect` wait honoured; a longer one is cut to this.
+    public var maximumReconnectWait: Duration
 
     public init(pool: PoolConfiguration, poolURL: String? = nil, user: String, password: String, userAgent: String,
                 epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
                 requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
                 submitTimeout: Duration = .seconds(30), returnToPrimaryAfter: Duration? = nil,
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false,
-                jobTimeout: Duration? = nil) {
+                jobTimeout: Duration? = nil, suggestedDifficulty: Double? = nil,
+                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
+        self.suggestedDifficulty = suggestedDifficulty
+        self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
+        self.maximumReconnectWait = maximumReconnectWait
         self.jobTimeout = jobTimeout
         self.carryPendingShares = carryPendingShares
         self.pool = pool

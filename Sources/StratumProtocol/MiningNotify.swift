@@ -36,9 +36,11 @@ public struct MiningNotify: Sendable, Hashable {
         self.cleanJobs = cleanJobs
     }
 
-    /// Validates the nine params of a `mining.notify`.
+    /// Validates the params of a `mining.notify`. A missing or null `clean_jobs` is false, as
+    /// cgminer and cpuminer read it (`json_is_true` on params[8]); `hasBooleanCleanJobs` tells the
+    /// caller to count the deviation. A string or number there is still an error.
     public init(params: [JSONValue]) throws(StratumProtocolError) {
-        guard params.count >= 9 else {
+        guard params.count >= 8 else {
             throw .invalidField("mining.notify", "expected 9 params, got \(params.count)")
         }
         guard let jobID = params[0].stringValue ?? params[0].integerValue.map({ String($0) }) else {
@@ -82,11 +84,21 @@ public struct MiningNotify: Sendable, Hashable {
         guard let ntimeText = params[7].stringValue, let ntime = WireEncoding.uint32(fromHex: ntimeText) else {
             throw .invalidField("ntime", "not 8 hex digits")
         }
-        guard let cleanJobs = params[8].boolValue else {
-            throw .invalidField("clean_jobs", "not a boolean")
+        let cleanJobs: Bool
+        if params.count > 8, !params[8].isNull {
+            // A string or number here is refused outright (the daemon's fault tests pin this).
+            guard let flag = params[8].boolValue else { throw .invalidField("clean_jobs", "not a boolean") }
+            cleanJobs = flag
+        } else {
+            cleanJobs = false
         }
         self.init(jobID: jobID, prevHash: prevHash, coinbase1: coinbase1, coinbase2: coinbase2,
                   merkleBranch: branch, version: version, nbits: nbits, ntime: ntime, cleanJobs: cleanJobs)
+    }
+
+    /// Whether these notify params carry `clean_jobs` as a JSON boolean (the standard form).
+    public static func hasBooleanCleanJobs(_ params: [JSONValue]) -> Bool {
+        params.count > 8 && params[8].boolValue != nil
     }
 
     /// The wire params again (for the pool side and for tests).

@@ -22,7 +22,8 @@ public enum ServerMessage: Sendable, Hashable {
     public enum Limits {
         public static let maxMessageLength = 512
         public static let maxHostLength = 255
-        /// Longest `client.reconnect` wait we accept (one day).
+        /// Longest `client.reconnect` wait we pass on (one day); a longer one is clamped to it (the
+        /// client caps it further, `StratumSessionConfiguration.maximumReconnectWait`).
         public static let maxWaitTime = 86_400
     }
 
@@ -56,6 +57,8 @@ public enum ServerMessage: Sendable, Hashable {
             }
             self = .setVersionMask(mask)
         case "client.reconnect":
+            // [host, port, waittime], each optional; port and wait as a number or a decimal string
+            // (cgminer reads the port as a JSON string; others send numbers).
             var host: String? = nil
             var port: Int? = nil
             var waitTime: Int? = nil
@@ -73,11 +76,10 @@ public enum ServerMessage: Sendable, Hashable {
                 port = Int(number)
             }
             if params.count > 2, !params[2].isNull {
-                guard let number = params[2].integerValue ?? params[2].stringValue.flatMap({ Int64($0) }),
-                      (0...Int64(Limits.maxWaitTime)).contains(number) else {
-                    throw .invalidField("client.reconnect waittime", "not in 0...\(Limits.maxWaitTime)")
+                guard let number = params[2].integerValue ?? params[2].stringValue.flatMap({ Int64($0) }), number >= 0 else {
+                    throw .invalidField("client.reconnect waittime", "not a non-negative number of seconds")
                 }
-                waitTime = Int(number)
+                waitTime = Int(min(number, Int64(Limits.maxWaitTime)))
             }
             self = .reconnect(host: host, port: port, waitTime: waitTime)
         case "client.show_message":

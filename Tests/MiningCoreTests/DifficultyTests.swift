@@ -72,7 +72,8 @@ final class DifficultyTests: XCTestCase {
         XCTAssertThrowsError(try MiningNotify(params: oddCoinbase))
         var badClean = good; badClean[8] = "yes"
         XCTAssertThrowsError(try MiningNotify(params: badClean))
-        XCTAssertThrowsError(try MiningNotify(params: Array(good.prefix(8))))
+        XCTAssertThrowsError(try MiningNotify(params: Array(good.prefix(7))))
+        XCTAssertEqual(try MiningNotify(params: Array(good.prefix(8))).cleanJobs, false)  // missing clean_jobs: false
         let notify = try! MiningNotify(params: good)
         XCTAssertEqual(notify.params, good)
         XCTAssertThrowsError(try MiningJob(notify: notify, extranonce1: [], extranonce2Size: 4, difficulty: .nan))

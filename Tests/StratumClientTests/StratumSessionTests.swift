@@ -11,14 +11,16 @@ final class StratumSessionTests: XCTestCase {
         XCTAssertEqual(sentObject(first.sentLines[1])["params"], ["swiftminer/test"])
         _ = h.receive(#"{"id":1,"error":null,"result":{"version-rolling":true,"version-rolling.mask":"1fffe000"}}"#)
         let afterSubscribe = h.receive(#"{"id":2,"error":null,"result":[[["mining.notify","e26e1928"]],"e26e1928",4]}"#)
-        XCTAssertEqual(afterSubscribe.sentMethods, ["mining.authorize", "mining.extranonce.subscribe", "mining.suggest_difficulty"])
+        // The suggestion waits for the authorize answer (ckpool drops it from an unauthorised client).
+        XCTAssertEqual(afterSubscribe.sentMethods, ["mining.authorize", "mining.extranonce.subscribe"])
         XCTAssertEqual(sentObject(afterSubscribe.sentLines[0]), ["id": 3, "method": "mining.authorize", "params": ["bc1qworker.rig1", "secret-pw"]])
-        XCTAssertEqual(sentObject(afterSubscribe.sentLines[2])["params"], [512])
         XCTAssertEqual(afterSubscribe.events.first,
                        .subscribed(url: "stratum+tcp://127.0.0.1:3333", extranonce1: [0xe2, 0x6e, 0x19, 0x28], extranonce2Size: 4, resumed: false))
         XCTAssertEqual(h.session.subscriptionID, "e26e1928")
         let authorized = h.receive(#"{"id":3,"error":null,"result":true}"#)
         XCTAssertEqual(authorized.events, [.authorized(worker: "bc1qworker.rig1")])
+        XCTAssertEqual(authorized.sentMethods, ["mining.suggest_difficulty"])
+        XCTAssertEqual(sentObject(authorized.sentLines[0]), ["id": 5, "method": "mining.suggest_difficulty", "params": [512]])
         XCTAssertEqual(h.session.phase, .mining)
         // Refusals of the optional extensions change nothing.
         XCTAssertEqual(h.receive(#"{"id":4,"result":null,"error":[20,"Method not found",null]}"#), [])
@@ -112,12 +114,26 @@ final class StratumSessionTests: XCTestCase {
         XCTAssertEqual(ok.sentMethods, ["mining.submit"])
     }
 
-    func testSetExtranonceIgnoredWithoutOptIn() {
+    /// cpuminer-opt applies set_extranonce whether or not it subscribed: the pool judges later
+    /// shares by the new extranonce1, so ignoring it would make every later share invalid.
+    func testSetExtranonceAppliedWithoutOptIn() {
         var h = SessionHarness()
+        XCTAssertFalse(h.session.configuration.pool.extranonceSubscribe)
         h.establish()
-        let actions = h.receive(#"{"id":null,"method":"mining.set_extranonce","params":["0a0b",4]}"#)
-        guard case .protocolError = actions.events.first else { return XCTFail() }
-        XCTAssertEqual(h.receive(Lines.notify(job: "a")).jobs[0].extranonce1, [0xe2, 0x6e, 0x19, 0x28])
+        _ = h.receive(Lines.notify(job: "a"))
+        let actions = h.receive(#"{"id":null,"method":"mining.set_extranonce","params":["0a0b",6]}"#)
+        XCTAssertEqual(actions, [])
+        XCTAssertEqual(h.session.protocolErrorCount, 0)
+        let job = h.receive(Lines.notify(job: "b")).jobs[0]
+        XCTAssertEqual(job.extranonce1, [0x0a, 0x0b])
+        XCTAssertEqual(job.extranonce2Size, 6)
+        XCTAssertTrue(job.isClean)
+        // Job "a" belongs to the old extranonce: stale, never sent.
+        let old = h.submit(share(job: "a"), token: 1)
+        XCTAssertEqual(old.sentLines, [])
+        guard case .rejected(.stale, _)? = old.resolutions[1]?.first else { return XCTFail("\(old)") }
+        XCTAssertEqual(h.submit(share(job: "b", extranonce1: [0x0a, 0x0b], extranonce2: [1, 2, 3, 4, 5, 6]), token: 2).sentMethods,
+                       ["mining.submit"])
     }
 
     func testVersionRollingAgreed() {
@@ -149,8 +165,12 @@ final class StratumSessionTests: XCTestCase {
     func testConfigureIgnoredByPoolMeansNoRolling() {
         var h = SessionHarness()
         _ = h.connect()
-        let actions = h.receive(#"{"id":2,"error":null,"result":[[],"e26e1928",4]}"#)
-        XCTAssertTrue(actions.events.contains(.versionRollingMask(nil)))
+        let subscribed = h.receive(#"{"id":2,"error":null,"result":[[],"e26e1928",4]}"#)
+        XCTAssertFalse(subscribed.events.contains(.versionRollingMask(nil)))  // may still come before the first job
+        _ = h.receive(#"{"id":3,"error":null,"result":true}"#)
+        let first = h.receive(Lines.notify(job: "j1"))
+        XCTAssertEqual(first.events.first, .versionRollingMask(nil))  // given up at the first job, before it
+        XCTAssertNil(first.jobs.first?.versionMask)
         // The late answer is an unknown id now.
         _ = h.receive(#"{"id":1,"error":null,"result":{"version-rolling":true,"version-rolling.mask":"1fffe000"}}"#)
         XCTAssertEqual(h.session.unknownResponseCount, 1)

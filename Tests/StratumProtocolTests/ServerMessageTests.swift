@@ -16,7 +16,20 @@ final class ServerMessageTests: XCTestCase {
         XCTAssertEqual(notify.jobID, "1")
         XCTAssertEqual(notify.version, 0x2000_0000)
         XCTAssertFalse(notify.cleanJobs)
-        XCTAssertThrowsError(try ServerMessage(method: "mining.notify", params: Array(Self.notifyParams.prefix(8))))
+        XCTAssertThrowsError(try ServerMessage(method: "mining.notify", params: Array(Self.notifyParams.prefix(7))))
+        XCTAssertTrue(MiningNotify.hasBooleanCleanJobs(Self.notifyParams))
+        // clean_jobs missing or null: false, as cgminer and cpuminer read it; a string or number: refused.
+        XCTAssertThrowsError(try ServerMessage(method: "mining.notify", params: Array(Self.notifyParams.prefix(8)) + ["true"]))
+        XCTAssertThrowsError(try ServerMessage(method: "mining.notify", params: Array(Self.notifyParams.prefix(8)) + [1]))
+        for params in [Array(Self.notifyParams.prefix(8)), Array(Self.notifyParams.prefix(8)) + [nil]] {
+            guard case .notify(let lenient) = try ServerMessage(method: "mining.notify", params: params) else { return XCTFail() }
+            XCTAssertFalse(lenient.cleanJobs)
+            XCTAssertFalse(MiningNotify.hasBooleanCleanJobs(params))
+        }
+        guard case .notify(let clean) = try ServerMessage(method: "mining.notify", params: Array(Self.notifyParams.prefix(8)) + [true]) else {
+            return XCTFail()
+        }
+        XCTAssertTrue(clean.cleanJobs)
     }
 
     func testSetDifficulty() throws {
@@ -52,7 +65,12 @@ final class ServerMessageTests: XCTestCase {
                        .reconnect(host: "pool.example", port: 3334, waitTime: nil))
         XCTAssertThrowsError(try ServerMessage(method: "client.reconnect", params: ["h", 70000]))
         XCTAssertThrowsError(try ServerMessage(method: "client.reconnect", params: ["h", 3333, -5]))
-        XCTAssertThrowsError(try ServerMessage(method: "client.reconnect", params: ["h", 3333, 1_000_000]))
+        // An absurd wait is clamped (the client caps it much lower), not a reason to ignore the request.
+        XCTAssertEqual(try ServerMessage(method: "client.reconnect", params: ["h", 3333, 1_000_000]),
+                       .reconnect(host: "h", port: 3333, waitTime: ServerMessage.Limits.maxWaitTime))
+        XCTAssertEqual(try ServerMessage(method: "client.reconnect", params: ["h", "3333", "30"]),
+                       .reconnect(host: "h", port: 3333, waitTime: 30))
+        XCTAssertThrowsError(try ServerMessage(method: "client.reconnect", params: ["h", 3333, "soon"]))
         XCTAssertThrowsError(try ServerMessage(method: "client.reconnect", params: [5]))
     }
 
