@@ -33,9 +33,13 @@ struct StatusCommand: ParsableCommand {
                 if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
             }
             show(follower.backlogLines)
+            guard let changes = FileChangeWaiter(watching: path) else {
+                FileHandle.standardError.write(Data("swiftminer status: cannot watch \(path) for changes\n".utf8))
+                throw ExitCode.failure
+            }
             while true {
                 show(follower.poll())
-                Thread.sleep(forTimeInterval: 0.2)
+                _ = changes.wait()
             }
         }
         let status: StatusDocument
