@@ -218,6 +218,7 @@ _swiftminer_run() {
         return
         ;;
     '--log-level')
+        __swiftminer_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
         return
         ;;
     esac
@@ -245,6 +246,7 @@ _swiftminer_demo() {
         return
         ;;
     '--log-level')
+        __swiftminer_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
         return
         ;;
     esac
