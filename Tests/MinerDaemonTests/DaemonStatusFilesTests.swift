@@ -59,6 +59,12 @@ final class DaemonStatusFilesTests: XCTestCase {
         XCTAssertEqual(worker["user"]?.stringValue, "tester.rig1")
         XCTAssertEqual(status["warnings"]?.arrayValue?.count, 0, "no share-rate warning when nothing is dropped")
         XCTAssertGreaterThan(status["hashrate"]?["10s"]?.doubleValue ?? 0, 0)
+        // The per-minute history adds up to the totals (the counters start at zero with the daemon).
+        let history = try XCTUnwrap(status["history"]?.arrayValue)
+        XCTAssertTrue((1...2).contains(history.count), "a 3 s run spans one or two minutes: \(history.count)")
+        XCTAssertEqual(history.compactMap { $0["accepted"]?.integerValue }.reduce(0, +), Int64(stats.accepted))
+        XCTAssertEqual(history.compactMap { $0["hashes"]?.integerValue }.reduce(0, +), worker["hashes_total"]?.integerValue)
+        XCTAssertEqual(status["schema"]?.integerValue, 2)
 
         let lines = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
         let records = try lines.map { try JSONValue.parse(Array($0.utf8)) }

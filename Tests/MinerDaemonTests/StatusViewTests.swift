@@ -51,6 +51,20 @@ final class StatusViewTests: XCTestCase {
         XCTAssertNil(status.workers.first?.pool.connectedSince)
         XCTAssertEqual(status.workers.first?.submitLatency.buckets, [], "absent: empty")
         XCTAssertTrue(StatusView.table(status, now: status.updatedAt).contains("64/1/2/0"))
+        XCTAssertEqual(status.schema, 1)
+        XCTAssertEqual(status.history, [], "schema 1 has no history: empty")
+        XCTAssertTrue(StatusView.table(status, now: status.updatedAt).hasSuffix("history     none yet (one bucket a minute)"))
+    }
+
+    /// Schema 2 writes `history` (snake_case, sorted keys) and reads it back unchanged.
+    func testStatusDocumentHistoryRoundTrips() throws {
+        var status = Self.sampleStatus(updatedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        status.history = [.init(start: Date(timeIntervalSince1970: 1_799_999_940), hashrate: 1.5, hashes: 90, accepted: 3, rejected: 1)]
+        let bytes = try status.encoded()
+        let text = String(decoding: bytes, as: UTF8.self)
+        XCTAssertTrue(text.contains(#""history":[{"accepted":3,"hashes":90,"hashrate":1.5,"rejected":1,"start":"2027-01-15T07:59:00.000Z"}]"#), text)
+        XCTAssertTrue(text.contains(#""schema":2"#), text)
+        XCTAssertEqual(try StatusDocument.decode(bytes), status)
     }
 
     func testTableShowsEachWorkerCompactly() {

@@ -38,9 +38,11 @@ public actor StatusReporter: Service {
     private let workerOrder: [String]
     private let logger: Logger
     private let shareLog: ShareLog?
-    private let startedAt = Date()
+    private let startedAt: Date
 
     private var snapshots: [String: WorkerSnapshot] = [:]
+    /// The status file's `history`, fed from the snapshots' cumulative counters.
+    private var history: MinuteHistory
     /// The newest document (what `/metrics` and the cgminer API answer from).
     public private(set) var document = StatusDocument()
     private var bestEver: Double
@@ -65,6 +67,9 @@ public actor StatusReporter: Service {
         let saved = configuration.statusFile.flatMap { Self.loadBestEver(StatePaths.bestShareFile(forStatusFile: $0)) } ?? 0
         bestEver = saved
         bestEverSaved = saved
+        let start = Date()
+        startedAt = start
+        history = MinuteHistory(observingFrom: start)
         (documents, documentSink) = AsyncStream.makeStream(of: StatusDocument.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -100,6 +105,7 @@ public actor StatusReporter: Service {
     private func apply(_ update: WorkerUpdate) {
         switch update {
         case .snapshot(let snapshot):
+            recordHistory(snapshot.status, previous: snapshots[snapshot.status.name]?.status)
             snapshots[snapshot.status.name] = snapshot
         case .share(let event):
             if let shareLog, let error = shareLog.append(ShareLogRecord.json(for: event).serialized) {
@@ -108,6 +114,14 @@ public actor StatusReporter: Service {
             bestEver = max(bestEver, event.candidate.shareDifficulty)
             statusDirty = true
         }
+    }
+
+    /// What the worker did since its previous snapshot (all of it for its first: its counters
+    /// start at zero with the daemon; a counter that went down restarted, and counts from zero).
+    private func recordHistory(_ status: StatusDocument.Worker, previous: StatusDocument.Worker?) {
+        history.record(at: Date(), hashes: MinuteHistory.increase(from: previous?.hashesTotal, to: status.hashesTotal),
+                       accepted: MinuteHistory.increase(from: previous?.shares.accepted, to: status.shares.accepted),
+                       rejected: MinuteHistory.increase(from: previous?.shares.rejected, to: status.shares.rejected))
     }
 
     /// The status file's contents (DESIGN.md, "Status file"), from the latest snapshots.
@@ -122,6 +136,8 @@ public actor StatusReporter: Service {
             if let warning = snapshot.status.warning { document.warnings.append("\(name): \(warning)") }
         }
         let now = Date()
+        history.advance(to: now)
+        document.history = history.buckets
         document.pid = Int(ProcessInfo.processInfo.processIdentifier)
         document.updatedAt = now
         document.startedAt = startedAt

@@ -2,10 +2,11 @@ import Foundation
 
 /// The status schema (DESIGN.md, "Status file"): what `status.json` holds, what `swiftminer
 /// status` reads back, and what the metrics endpoint and the cgminer API render. One type for
-/// all of them, so their numbers cannot disagree. snake_case keys, sorted; `schema` is bumped on
-/// breaking changes only (fields are added, never removed or renamed).
+/// all of them, so their numbers cannot disagree. snake_case keys, sorted; fields are added,
+/// never removed or renamed, and a file of any earlier schema still decodes (what it lacks reads
+/// as the default). `schema` 2 added `history`.
 public struct StatusDocument: Codable, Sendable, Hashable {
-    public static let currentSchema = 1
+    public static let currentSchema = 2
 
     public var schema: Int = StatusDocument.currentSchema
     public var version: String = SwiftMinerVersion.string
@@ -21,11 +22,13 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var bestShareDifficultyEver: Double = 0
     public var warnings: [String] = []
     public var workers: [Worker] = []
+    /// All workers together, one bucket a minute, oldest first, at most an hour (`MinuteHistory`).
+    public var history: [MinuteHistory.Bucket] = []
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case schema, version, pid, kernel, threads, hashrate, shares, warnings, workers
+        case schema, version, pid, kernel, threads, hashrate, shares, warnings, workers, history
         case updatedAt = "updated_at", startedAt = "started_at", uptimeSeconds = "uptime_s"
         case statusIntervalSeconds = "status_interval_s", bestShareDifficultyEver = "best_share_difficulty_ever"
     }
@@ -227,6 +230,7 @@ extension StatusDocument {
         bestShareDifficultyEver = try c.value(.bestShareDifficultyEver, or: bestShareDifficultyEver)
         warnings = try c.value(.warnings, or: warnings)
         workers = try c.value(.workers, or: workers)
+        history = try c.value(.history, or: history)
     }
 }
 

@@ -76,6 +76,7 @@ public enum StatusView {
             lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
+        lines += HistoryView.lines(status.history)
         for warning in status.warnings { lines.append("WARNING: \(warning)") }
         return lines.joined(separator: "\n")
     }
