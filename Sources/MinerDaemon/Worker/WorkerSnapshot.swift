@@ -8,9 +8,3 @@ public struct WorkerSnapshot: Sendable {
     /// Authorized with a job in hand: the hash counters should advance.
     public var hasJob: Bool { status.pool.state == .mining && status.pool.jobID != nil }
 }
-
-/// What flows from the workers to the status reporter, in order.
-public enum WorkerUpdate: Sendable {
-    case snapshot(WorkerSnapshot)
-    case share(ShareEvent)
-}
