@@ -14,6 +14,7 @@ Prints one line per check; exits 1 if any failed.
 """
 import argparse
 import asyncio
+import datetime
 import json
 import re
 import subprocess
@@ -160,6 +161,18 @@ def read_status(path):
     raise RuntimeError(f"cannot read {path}")
 
 
+def read_status_written_after(path, moment):
+    """status.json as rewritten after `moment` (time.time()): the daemon rewrites it soon after each
+    share and every status_interval_s, while the API answers from the newest state at once."""
+    deadline = time.time() + 10
+    while True:
+        status = read_status(path)
+        written = datetime.datetime.fromisoformat(status["updated_at"].replace("Z", "+00:00")).timestamp()
+        if written >= moment or time.time() > deadline:
+            return status
+        time.sleep(0.1)
+
+
 def between(value, before, after, slack=0.0):
     low, high = min(before, after), max(before, after)
     return low - slack <= value <= high + slack
@@ -173,15 +186,15 @@ async def pyasic_checks(api_port, status_path):
         status = reply.get("STATUS", [{}])[0].get("STATUS")
         return check(status == "S", f"pyasic {command}: STATUS S", f"STATUS {status}, {len(json.dumps(reply))} bytes")
 
-    # Counters move while we read: read status.json before and after the API and require the
-    # API's value to lie between the two (a share arriving in between is then allowed for).
+    # Counters move while we read: read status.json before the API and as rewritten after it, and
+    # require the API's value to lie between the two (a share arriving in between is allowed for).
     # Retry a few times when the file had not yet caught up.
     for attempt in range(5):
         before = read_status(status_path)
         summary = await api.summary()
         pools = await api.pools()
         devs = await api.devs()
-        after = read_status(status_path)
+        after = read_status_written_after(status_path, time.time())
         s, p, d = summary["SUMMARY"][0], pools["POOLS"][0], devs["DEVS"][0]
         b, a = before["workers"][0], after["workers"][0]
         pairs = [
@@ -257,7 +270,7 @@ async def pyasic_checks(api_port, status_path):
     check(worker_stats and worker_stats[0].get("Threads") == len(after["workers"][0]["hashrate"]["per_thread"]),
           f"stats: worker record, Threads = {worker_stats[0].get('Threads') if worker_stats else None}")
     latency = (b["submit_latency_ms"]["count"], a["submit_latency_ms"]["count"])
-    stats_after = read_status(status_path)["workers"][0]["submit_latency_ms"]["count"]
+    stats_after = read_status_written_after(status_path, time.time())["workers"][0]["submit_latency_ms"]["count"]
     check(pool_stats and between(pool_stats[0].get("Pool Calls", -1), latency[0], stats_after),
           f"stats: Pool Calls = {pool_stats[0].get('Pool Calls') if pool_stats else None} is status.json's submit count",
           f"{latency[0]} .. {stats_after}")
