@@ -26,34 +26,19 @@ stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$package"
 doc="$root/usr/share/doc/swiftminer"
-install -d "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/system" "$root/usr/lib/sysusers.d" \
-    "$root/usr/share/man/man1" "$root/usr/share/bash-completion/completions" \
-    "$root/usr/share/zsh/vendor-completions" "$root/usr/share/fish/vendor_completions.d" \
-    "$root/usr/share/lintian/overrides" "$root/usr/share/swiftminer/prometheus" "$root/usr/share/swiftminer/grafana" "$doc"
-install -d -m 0750 "$root/etc/swiftminer"
-
-install -m 0755 "$binary" "$root/usr/bin/swiftminer"
+# The files are laid out by `make install` itself (Debian's paths), so the package and a make
+# install never disagree; then only what a package does differently: a stripped binary, compressed
+# man page and README, a bash completion without #!, the unit's Documentation=.
+make --no-print-directory install DESTDIR="$root" PREFIX=/usr BIN_PATH="$(dirname "$binary")" \
+    UNITDIR=/lib/systemd/system ZSHCOMPDIR=/usr/share/zsh/vendor-completions >/dev/null
+install -d "$root/DEBIAN" "$root/usr/share/lintian/overrides"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/swiftminer"
-sed -e 's|/usr/local/bin/swiftminer|/usr/bin/swiftminer|g' \
-    -e 's|^Documentation=.*|Documentation=man:swiftminer(1) file:///usr/share/doc/swiftminer/README.md.gz|' \
+sed -i -e 's|^Documentation=.*|Documentation=man:swiftminer(1) file:///usr/share/doc/swiftminer/README.md.gz|' \
     -e 's|Install with `make install`; see README "Run as a service".|Installed by the swiftminer package; see README "Run as a service".|' \
-    systemd/swiftminer.service >"$root/lib/systemd/system/swiftminer.service"
-chmod 0644 "$root/lib/systemd/system/swiftminer.service"
-install -m 0644 systemd/swiftminer.sysusers "$root/usr/lib/sysusers.d/swiftminer.conf"
-install -m 0640 Config/swiftminer.toml "$root/etc/swiftminer/swiftminer.toml"
-
-for page in Docs/man/*.1; do
-    gzip -9n <"$page" >"$root/usr/share/man/man1/$(basename "$page").gz"
-done
+    "$root/lib/systemd/system/swiftminer.service"
+gzip -9n "$root"/usr/share/man/man1/*.1 "$doc/README.md"
 # bash-completion files are sourced, not run: no #! line.
-sed '1{/^#!/d}' Docs/completions/swiftminer.bash >"$root/usr/share/bash-completion/completions/swiftminer"
-install -m 0644 Docs/completions/_swiftminer "$root/usr/share/zsh/vendor-completions/_swiftminer"
-install -m 0644 Docs/completions/swiftminer.fish "$root/usr/share/fish/vendor_completions.d/swiftminer.fish"
-chmod 0644 "$root"/usr/share/man/man1/*.gz "$root/usr/share/bash-completion/completions/swiftminer"
-
-install -m 0644 Config/prometheus/swiftminer-alerts.yml "$root/usr/share/swiftminer/prometheus/"
-install -m 0644 Config/grafana/swiftminer-dashboard.json "$root/usr/share/swiftminer/grafana/"
-gzip -9n <README.md >"$doc/README.md.gz"
+sed -i '1{/^#!/d}' "$root/usr/share/bash-completion/completions/swiftminer"
 date="$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
 cat >"$stage/changelog" <<EOF
 swiftminer ($version) unstable; urgency=medium
