@@ -201,6 +201,30 @@ final class WorkerCoreTests: XCTestCase {
         XCTAssertEqual(h.snapshot.threads, 2)
     }
 
+    /// A sample read before the last one but handled after it (the periodic reader racing the
+    /// shutdown's final read) changes nothing: no hashes counted twice, no wrapped difference
+    /// predicting 2^64 hashes' worth of shares, no share-rate warning.
+    func testAnOlderHashSampleHandledLateIsIgnored() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1))))
+        _ = h.send(.hashSample(counts: [0], hardwareErrors: 0))
+        h.advance(.seconds(10))
+        _ = h.send(.hashSample(counts: [50_000_000], hardwareErrors: 0))
+        let expected = h.snapshot.status.expectedShares
+        h.advance(.seconds(1))
+        let late = h.send(.hashSample(counts: [49_999_000], hardwareErrors: 0))
+        XCTAssertFalse(late.contains { if case .log(.warning, _) = $0 { true } else { false } })
+        let status = h.snapshot.status
+        XCTAssertEqual(status.hashesTotal, 50_000_000)
+        XCTAssertEqual(status.expectedShares, expected)
+        XCTAssertNil(status.warning)
+        h.advance(.seconds(1))
+        _ = h.send(.hashSample(counts: [51_000_000], hardwareErrors: 0))
+        XCTAssertEqual(h.snapshot.status.hashesTotal, 51_000_000)
+        XCTAssertEqual(h.snapshot.status.expectedShares, (51_000_000 / 4_294_967_296.0).rounded3)
+    }
+
     func testEveryEventEndsWithASnapshot() {
         var h = CoreHarness()
         let actions = h.send(.client(.poolMessage("hello")))

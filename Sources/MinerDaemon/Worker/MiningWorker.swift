@@ -49,9 +49,9 @@ public actor MiningWorker {
                 for await candidate in engine.candidates { await self.handle(.candidate(candidate)) }
                 await self.candidatesEnded()
             }
-            group.addTask { [engine, sampleInterval] in
+            group.addTask { [sampleInterval] in
                 while !Task.isCancelled {
-                    await self.handle(.hashSample(counts: engine.hashCounts, hardwareErrors: engine.hardwareErrors))
+                    await self.sampleHashCounts()
                     try? await Task.sleep(for: sampleInterval)
                 }
             }
@@ -64,6 +64,12 @@ public actor MiningWorker {
     public func stopHashing() {
         engine.setWork(nil)
         engine.stop()
+        sampleHashCounts()
+    }
+
+    /// Reads the engine's counters on the actor, so that samples reach the core in the order
+    /// they were read.
+    private func sampleHashCounts() {
         handle(.hashSample(counts: engine.hashCounts, hardwareErrors: engine.hardwareErrors))
     }
 

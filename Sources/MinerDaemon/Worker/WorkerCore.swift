@@ -268,13 +268,16 @@ public struct WorkerCore {
     // MARK: - Hash rate
 
     private mutating func sample(_ counts: [UInt64], hardwareErrors: UInt64, at moment: Moment) -> [Action] {
+        let total = counts.reduce(0, &+)
+        // The engine's counters only grow: a lower total is a sample read before the last one and
+        // handled after it. Taking it would count the difference twice (and, unsigned, as 2^64).
+        if let last = lastHashTotal, total < last { return [] }
         threads = counts.count
         engineHardwareErrors = hardwareErrors
         meter.record(time: (moment.instant - origin) / .seconds(1), counts: counts)
-        let total = counts.reduce(0, &+)
         status.hashesTotal = total
         if let last = lastHashTotal, status.pool.state == .mining {
-            expectedShares += ShareRateCheck.expectedShares(hashes: Double(total &- last), difficulty: status.pool.difficulty)
+            expectedShares += ShareRateCheck.expectedShares(hashes: Double(total - last), difficulty: status.pool.difficulty)
         }
         lastHashTotal = total
         let warning = ShareRateCheck.evaluate(expected: expectedShares, observed: counters.accepted).warning
