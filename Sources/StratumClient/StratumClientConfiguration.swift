@@ -65,6 +65,9 @@ public struct StratumClientConfiguration: Sendable {
     public var backoff: ReconnectBackoff
     /// Go back to the primary after a non-primary pool has been authorized this long (default 300 s).
     public var primaryReturnAfter: Duration
+    /// While mining on a backup, how often the primary is probed on a side connection (connect,
+    /// subscribe, authorize) to see whether it is back (default 60 s).
+    public var primaryProbeInterval: Duration
     /// A connection authorized at least this long counts as a success for backoff (default 30 s).
     public var stableConnectionAfter: Duration
     /// Longest line accepted from the pool.
@@ -91,7 +94,9 @@ public struct StratumClientConfiguration: Sendable {
                 tickInterval: Duration = .milliseconds(500),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
                 resubmitPendingOnResume: Bool = true, jobTimeout: Duration = .seconds(120),
-                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
+                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120),
+                primaryProbeInterval: Duration = .seconds(60)) {
+        self.primaryProbeInterval = primaryProbeInterval
         self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
         self.maximumReconnectWait = maximumReconnectWait
         self.jobTimeout = jobTimeout
