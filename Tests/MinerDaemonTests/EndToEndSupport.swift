@@ -37,7 +37,7 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// daemon with one worker whose pool list `pools(port)` makes.
     init(pool poolConfiguration: LocalPoolConfiguration = EndToEndDaemonTests.poolConfiguration(),
          threads: Int = 1, user: String = "tester.rig1", password: String = "x", hashingBatchTarget: Duration? = nil,
-         pools: (Int) -> [PoolConfiguration] = { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)")] }) async throws {
+         pools: (Int) -> [PoolConfiguration] = { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)", difficultySuggestion: .off)] }) async throws {
         let logs = LogCapture()
         self.logs = logs
         var logger = Logger(label: "e2e") { _ in CapturingLogHandler(capture: logs) }

@@ -162,7 +162,7 @@ final class MonitoringPrometheusTests: XCTestCase {
         let pool = LocalPool(configuration: LocalPoolConfiguration(initialDifficulty: difficulty, jobInterval: 0), logger: logger)
         let port = try await pool.start()
         let worker = WorkerSettings(name: "rig1", user: "tester.rig1", password: password, threads: 1,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(3), statusFile: statusFile,
                                      shareLog: nil, statusInterval: .seconds(1))
         let service = try MinerService(settings: settings, logger: logger)
