@@ -65,6 +65,8 @@ final class MonitoringPrometheusTests: XCTestCase {
             let pool = worker["pool"]!
             let poolLabel = PoolURLText.redacted(pool["url"]!.stringValue!)
             XCTAssertEqual(families.value("swiftminer_pool_difficulty", ["worker": name, "pool": poolLabel]), pool["difficulty"]!.doubleValue!)
+            XCTAssertEqual(families.value("swiftminer_suggested_difficulty", ["worker": name, "pool": poolLabel]),
+                           pool["suggested_difficulty"]?.doubleValue, "present exactly when status.json has a value")
             XCTAssertEqual(families.value("swiftminer_pool_reconnects_total", w), pool["reconnects"]!.doubleValue!)
             let state = pool["state"]!.stringValue!
             XCTAssertEqual(families.value("swiftminer_pool_connected", w), state == "mining" ? 1 : 0)
