@@ -62,7 +62,7 @@ struct Demo: Sendable {
             }
         }
         let worker = WorkerSettings(name: "demo", user: "demo.worker", password: "x", threads: threads,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let settings = MinerSettings(workers: [worker], kernel: .specific(measured.kernel), shutdownGrace: .seconds(3),
                                      statusFile: statusFile, shareLog: shareLog, statusInterval: .seconds(2),
                                      monitoring: monitoring)

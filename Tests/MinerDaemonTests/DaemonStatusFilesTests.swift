@@ -24,7 +24,7 @@ final class DaemonStatusFilesTests: XCTestCase {
         let pool = LocalPool(configuration: LocalPoolConfiguration(initialDifficulty: Self.difficulty, jobInterval: 0), logger: logger)
         let port = try await pool.start()
         let worker = WorkerSettings(name: "rig1", user: "tester.rig1", password: Self.password, threads: 1,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(3), statusFile: statusFile,
                                      shareLog: shareLog, statusInterval: .seconds(1))
         let service = try MinerService(settings: settings, logger: logger, observer: observer)

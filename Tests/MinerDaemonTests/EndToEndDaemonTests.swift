@@ -114,7 +114,7 @@ final class EndToEndDaemonTests: XCTestCase {
     /// `mining.extranonce.subscribe` + `mining.set_extranonce`: the miner builds the next job with
     /// the new extranonce1 and the pool accepts its shares.
     func testSetExtranonceSharesUseTheNewExtranonce1() async throws {
-        let run = try await EndToEndRun { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)", extranonceSubscribe: true)] }
+        let run = try await EndToEndRun { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)", extranonceSubscribe: true, difficultySuggestion: .off)] }
         await run.expect { run.pool.stats.accepted >= 2 }
         let old = try XCTUnwrap(run.pool.stats.sessions.first?.extranonce1)
         let eventsBefore = run.poolEvents.count

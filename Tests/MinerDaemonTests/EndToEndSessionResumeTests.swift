@@ -19,7 +19,7 @@ final class EndToEndSessionResumeTests: XCTestCase {
         init(epoch: UInt64, carry: Bool = true, previous: (id: String, extranonce1: [UInt8])? = nil,
              versionRolling: Bool = false) {
             session = StratumSession(configuration: StratumSessionConfiguration(
-                pool: PoolConfiguration(url: EndToEndSessionResumeTests.url, versionRolling: versionRolling),
+                pool: PoolConfiguration(url: EndToEndSessionResumeTests.url, versionRolling: versionRolling, difficultySuggestion: .off),
                 user: "worker.rig1", password: "x", userAgent: "swiftminer/test", epoch: epoch,
                 previousSubscriptionID: previous?.id, previousExtranonce1: previous?.extranonce1,
                 requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30),

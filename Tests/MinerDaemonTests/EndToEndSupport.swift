@@ -37,7 +37,8 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// daemon with one worker whose pool list `pools(port)` makes.
     init(pool poolConfiguration: LocalPoolConfiguration = EndToEndDaemonTests.poolConfiguration(),
          threads: Int = 1, user: String = "tester.rig1", password: String = "x", hashingBatchTarget: Duration? = nil,
-         pools: (Int) -> [PoolConfiguration] = { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)")] }) async throws {
+         targetShareInterval: Double? = nil,
+         pools: (Int) -> [PoolConfiguration] = { [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)", difficultySuggestion: .off)] }) async throws {
         let logs = LogCapture()
         self.logs = logs
         var logger = Logger(label: "e2e") { _ in CapturingLogHandler(capture: logs) }
@@ -46,7 +47,8 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
         let pool = LocalPool(configuration: poolConfiguration, logger: Logger(label: "e2e.pool") { _ in SwiftLogNoOpLogHandler() })
         port = try await pool.start()
         _pool = pool
-        let worker = WorkerSettings(name: "rig1", user: user, password: password, threads: threads, pools: pools(port))
+        var worker = WorkerSettings(name: "rig1", user: user, password: password, threads: threads, pools: pools(port))
+        if let targetShareInterval { worker.targetShareInterval = targetShareInterval }
         var settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: nil, shareLog: nil,
                                      statusInterval: .seconds(1))
         if let hashingBatchTarget { settings.hashingBatchTarget = hashingBatchTarget }

@@ -35,7 +35,7 @@ final class EndToEndTLSTests: XCTestCase {
     }
 
     func testSelfSignedAllowedMinesOverTLS() async throws {
-        let run = try await mine({ PoolConfiguration(url: "stratum+ssl://127.0.0.1:\($0)", allowSelfSigned: true) },
+        let run = try await mine({ PoolConfiguration(url: "stratum+ssl://127.0.0.1:\($0)", allowSelfSigned: true, difficultySuggestion: .off) },
                                  expectShares: true)
         let stats = run.pool.stats
         XCTAssertEqual(stats.rejected, 0)
@@ -45,7 +45,7 @@ final class EndToEndTLSTests: XCTestCase {
     }
 
     func testPinnedFingerprintMinesOverTLS() async throws {
-        let run = try await mine({ PoolConfiguration(url: "stratum+tls://localhost:\($0)", tlsFingerprintSHA256: Fixtures.fingerprint) },
+        let run = try await mine({ PoolConfiguration(url: "stratum+tls://localhost:\($0)", tlsFingerprintSHA256: Fixtures.fingerprint, difficultySuggestion: .off) },
                                  expectShares: true)
         XCTAssertEqual(run.pool.stats.rejected, 0)
         XCTAssertEqual(run.pool.stats.sessions.count, 1)

@@ -22,7 +22,7 @@ final class HardwareErrorTests: XCTestCase {
                              logger: logger)
         let port = try await pool.start()
         let worker = WorkerSettings(name: "rig1", user: "tester.rig1", password: "x", threads: 1,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let monitoring = MonitoringSettings(metricsEnabled: true, metricsListen: "127.0.0.1:\(metricsPort)",
                                             apiEnabled: true, apiListen: "127.0.0.1:\(apiPort)")
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: statusPath, shareLog: nil,

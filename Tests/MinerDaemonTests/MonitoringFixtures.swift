@@ -54,6 +54,7 @@ enum MonitoringFixtures {
         worker.pool.state = state
         worker.pool.connectedSince = Timestamp.parse("2025-01-02T02:05:00.000Z")
         worker.pool.difficulty = 512
+        worker.pool.suggestedDifficulty = name == "rig1" ? 0.25 : nil
         worker.pool.jobID = "6a1f"
         worker.pool.extranonce2Size = 4
         worker.pool.versionRollingMask = "1fffe000"

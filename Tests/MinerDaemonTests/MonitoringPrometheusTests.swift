@@ -65,6 +65,8 @@ final class MonitoringPrometheusTests: XCTestCase {
             let pool = worker["pool"]!
             let poolLabel = PoolURLText.redacted(pool["url"]!.stringValue!)
             XCTAssertEqual(families.value("swiftminer_pool_difficulty", ["worker": name, "pool": poolLabel]), pool["difficulty"]!.doubleValue!)
+            XCTAssertEqual(families.value("swiftminer_suggested_difficulty", ["worker": name, "pool": poolLabel]),
+                           pool["suggested_difficulty"]?.doubleValue, "present exactly when status.json has a value")
             XCTAssertEqual(families.value("swiftminer_pool_reconnects_total", w), pool["reconnects"]!.doubleValue!)
             let state = pool["state"]!.stringValue!
             XCTAssertEqual(families.value("swiftminer_pool_connected", w), state == "mining" ? 1 : 0)
@@ -162,7 +164,7 @@ final class MonitoringPrometheusTests: XCTestCase {
         let pool = LocalPool(configuration: LocalPoolConfiguration(initialDifficulty: difficulty, jobInterval: 0), logger: logger)
         let port = try await pool.start()
         let worker = WorkerSettings(name: "rig1", user: "tester.rig1", password: password, threads: 1,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(3), statusFile: statusFile,
                                      shareLog: nil, statusInterval: .seconds(1))
         let service = try MinerService(settings: settings, logger: logger)

@@ -29,6 +29,7 @@ final class ServiceSystemdTests: XCTestCase {
 
         [[worker.pool]]
         url = "\(pool)"
+        suggest_difficulty = false
         """
     }
 

@@ -70,7 +70,7 @@ final class SoakTests: XCTestCase {
         var logger = Logger(label: "soak") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .warning
         let worker = WorkerSettings(name: "soak", user: "soak.rig1", password: "x", threads: 1,
-                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")])
+                                    pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)", difficultySuggestion: .off)])
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2),
                                      statusFile: directory.appendingPathComponent("status.json").path,
                                      shareLog: directory.appendingPathComponent("shares.jsonl").path,

@@ -378,7 +378,8 @@ private struct Reader {
 
     mutating func worker(_ table: TOMLTable, index: Int, line: Int, defaultThreads: Int) -> WorkerSettings? {
         let prefix = "worker[\(index)]"
-        checkKeys(table, known: ["name", "user", "password", "threads", "pool"], prefix: prefix)
+        checkKeys(table, known: ["name", "user", "password", "threads", "pool", "target_share_interval"]
+                  + Self.timerKeys.map(\.key), prefix: prefix)
         var ok = true
         var name = index == 0 ? "default" : "worker\(index)"
         if let (value, line) = string(table, "name", "\(prefix).name") {
@@ -402,6 +403,9 @@ private struct Reader {
         if let (value, _) = string(table, "password", "\(prefix).password") { password = value }
         else if table["password"] != nil { ok = false }
         let threads = integer(table, "threads", "\(prefix).threads", 1...1024) ?? defaultThreads
+        let targetShareInterval = number(table, "target_share_interval", "\(prefix).target_share_interval", 0...86_400,
+                                         exclusiveLower: true)
+        let timers = self.timers(table, prefix: prefix)
         var pools: [PoolConfiguration] = []
         if let node = table["pool"] {
             if case .array(let items) = node.value, items.allSatisfy({ if case .table = $0.value { true } else { false } }) {
@@ -422,7 +426,50 @@ private struct Reader {
             issue(line, "\(prefix).pool", "missing: at least one [[worker.pool]] with a url")
             ok = false
         }
-        return ok ? WorkerSettings(name: name, user: user, password: password, threads: threads, pools: pools) : nil
+        guard ok else { return nil }
+        var settings = WorkerSettings(name: name, user: user, password: password, threads: threads, pools: pools)
+        if let targetShareInterval { settings.targetShareInterval = targetShareInterval }
+        settings.timers = timers
+        return settings
+    }
+
+    /// The `[[worker]]` timer keys, in seconds, and where each goes.
+    static var timerKeys: [(key: String, field: WritableKeyPath<ClientTimers, Duration>)] { [
+        ("connect_timeout", \.connectTimeout), ("subscribe_timeout", \.subscribeTimeout), ("idle_timeout", \.idleTimeout),
+        ("job_timeout", \.jobTimeout), ("submit_timeout", \.submitTimeout), ("reconnect_backoff_min", \.backoffMinimum),
+        ("reconnect_backoff_max", \.backoffMaximum), ("primary_probe_interval", \.primaryProbeInterval),
+        ("max_reconnect_wait", \.maximumReconnectWait),
+    ] }
+
+    /// The timer keys of one worker: positive seconds (at most a day), backoff min ≤ max.
+    mutating func timers(_ table: TOMLTable, prefix: String) -> ClientTimers {
+        var timers = ClientTimers()
+        for (key, field) in Self.timerKeys {
+            if let seconds = number(table, key, "\(prefix).\(key)", 0...86_400, exclusiveLower: true) {
+                timers[keyPath: field] = .milliseconds(Int64((seconds * 1000).rounded()))
+            }
+        }
+        if timers.backoffMinimum > timers.backoffMaximum {
+            let line = table["reconnect_backoff_min"]?.line ?? table["reconnect_backoff_max"]?.line
+            issue(line, "\(prefix).reconnect_backoff_min",
+                  "must not exceed reconnect_backoff_max (\(timers.backoffMinimum) > \(timers.backoffMaximum))")
+        }
+        return timers
+    }
+
+    /// `suggest_difficulty`: "auto", a positive number (fixed), or false (never sent).
+    mutating func difficultySuggestion(_ table: TOMLTable, _ path: String) -> DifficultySuggestion? {
+        guard let node = table["suggest_difficulty"] else { return nil }
+        let hint = "use \"auto\" (from the hash rate), a positive number (fixed), or false (not sent)"
+        switch node.value {
+        case .string("auto"): return .auto
+        case .boolean(false): return .off
+        case .integer, .float:
+            return number(table, "suggest_difficulty", path, 0...1e15, exclusiveLower: true).map { .fixed($0) }
+        default:
+            issue(node.line, path, hint)
+            return nil
+        }
     }
 
     mutating func pool(_ table: TOMLTable, path: String, line: Int) -> PoolConfiguration? {
@@ -449,8 +496,8 @@ private struct Reader {
         }
         if let value = bool(table, "allow_self_signed", "\(path).allow_self_signed") { pool.allowSelfSigned = value }
         if let value = bool(table, "extranonce_subscribe", "\(path).extranonce_subscribe") { pool.extranonceSubscribe = value }
-        if let value = number(table, "suggest_difficulty", "\(path).suggest_difficulty", 0...1e15, exclusiveLower: true) {
-            pool.suggestDifficulty = value
+        if let suggestion = difficultySuggestion(table, "\(path).suggest_difficulty") {
+            pool.difficultySuggestion = suggestion
         }
         if let value = bool(table, "version_rolling", "\(path).version_rolling") { pool.versionRolling = value }
         if let value = bool(table, "allow_reconnect_to_other_host", "\(path).allow_reconnect_to_other_host") {

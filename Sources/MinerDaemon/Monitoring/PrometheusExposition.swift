@@ -76,6 +76,13 @@ public enum PrometheusExposition {
         out.family("swiftminer_pool_difficulty", .gauge, "The pool's current share difficulty.")
         for w in workers { out.sample("swiftminer_pool_difficulty", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)], w.pool.difficulty) }
 
+        out.family("swiftminer_suggested_difficulty", .gauge,
+                   "The difficulty the worker suggests to the pool (mining.suggest_difficulty); absent when none.")
+        for w in workers {
+            guard let suggested = w.pool.suggestedDifficulty else { continue }
+            out.sample("swiftminer_suggested_difficulty", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)], suggested)
+        }
+
         out.family("swiftminer_pool_connected", .gauge, "1 while the worker is authorized and mining on the pool, else 0.")
         for w in workers {
             out.sample("swiftminer_pool_connected", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)],

@@ -114,7 +114,8 @@ public final class MinerService: Service, Sendable {
                                        logger: workerLogger)
             let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
                                             logger: logger, updates: updateSink, observer: observer,
-                                            sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier))
+                                            sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier),
+                                            pools: worker.pools, targetShareInterval: worker.targetShareInterval)
             logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
             return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
         }

@@ -8,8 +8,12 @@ public struct WorkerSettings: Sendable {
     public var password: String
     public var threads: Int
     public var pools: [PoolConfiguration]
+    /// Seconds per share the automatic suggested difficulty aims at (`target_share_interval`).
+    public var targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval
+    /// The client's timeouts, backoff and probe interval (the `[[worker]]` timer keys).
+    public var timers = ClientTimers()
     /// Adjusts the client configuration built from these settings (timeouts, backoff, failover
-    /// delays); not read from the configuration file. nil: the client defaults.
+    /// delays) after `timers`; not read from the configuration file (tests use it). nil: `timers` only.
     public var clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)?
 
     public init(name: String, user: String, password: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -25,6 +29,7 @@ public struct WorkerSettings: Sendable {
     func clientConfiguration(userAgent: String) -> StratumClientConfiguration {
         var configuration = StratumClientConfiguration(pools: pools, user: user, password: password, userAgent: userAgent,
                                                        workerName: name)
+        timers.apply(to: &configuration)
         clientTuning?(&configuration)
         return configuration
     }

@@ -116,6 +116,9 @@ public struct StatusDocument: Codable, Sendable, Hashable {
             @NullEncoded public var versionRollingMask: String?
             public var reconnects = 0
             @NullEncoded public var lastNotifyAt: Date?
+            /// What this pool is told with `mining.suggest_difficulty`: the fixed value, or the
+            /// worker's automatic one once its hash rate is measured; null when nothing is suggested.
+            @NullEncoded public var suggestedDifficulty: Double?
 
             public init() {}
 
@@ -123,6 +126,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
                 case url, state, difficulty, reconnects
                 case connectedSince = "connected_since", jobID = "job_id", extranonce2Size = "extranonce2_size"
                 case versionRollingMask = "version_rolling_mask", lastNotifyAt = "last_notify_at"
+                case suggestedDifficulty = "suggested_difficulty"
             }
         }
 
@@ -287,6 +291,7 @@ extension StatusDocument.Worker.Pool {
         versionRollingMask = try c.decodeIfPresent(String.self, forKey: .versionRollingMask)
         reconnects = try c.value(.reconnects, or: 0)
         lastNotifyAt = try c.decodeIfPresent(Date.self, forKey: .lastNotifyAt)
+        suggestedDifficulty = try c.decodeIfPresent(Double.self, forKey: .suggestedDifficulty)
     }
 }
 

@@ -22,11 +22,14 @@ public actor MiningWorker {
     /// - Parameters:
     ///   - updates: where snapshots and share outcomes go (the status reporter).
     ///   - observer: also told each share outcome (the share log's readers: demo's output, tests).
+    ///   - pools, targetShareInterval: for the suggested difficulty (see `WorkerCore`).
     public init(name: String, user: String, client: StratumClient, engine: HashingEngine, logger: Logger,
                 updates: AsyncStream<WorkerUpdate>.Continuation, observer: (@Sendable (ShareEvent) -> Void)? = nil,
-                sampleInterval: Duration = .seconds(1)) {
+                sampleInterval: Duration = .seconds(1), pools: [PoolConfiguration] = [],
+                targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval) {
         self.name = name
-        core = WorkerCore(name: name, user: user, threads: engine.threadCount)
+        core = WorkerCore(name: name, user: user, threads: engine.threadCount, pools: pools,
+                          targetShareInterval: targetShareInterval)
         self.client = client
         self.engine = engine
         var logger = logger
@@ -124,6 +127,8 @@ public actor MiningWorker {
                 updates.yield(.snapshot(snapshot))
             case .log(let level, let message):
                 logger.log(level: level, "\(message)")
+            case .suggestDifficulty(let value):
+                client.suggestDifficulty(value)
             }
         }
         if isDrained { releaseDrainWaiters() }

@@ -43,6 +43,9 @@ public struct WorkerCore {
         case shareOutcome(ShareEvent)
         case publish(WorkerSnapshot)
         case log(Logger.Level, String)
+        /// Tell the client the worker's automatic `mining.suggest_difficulty` value
+        /// (`StratumClient.suggestDifficulty(_:)`: used by pools set to "auto").
+        case suggestDifficulty(Double)
     }
 
     /// Header digests remembered to send each share once (cleared past this many).
@@ -68,12 +71,33 @@ public struct WorkerCore {
     /// Candidates this core refused on re-verification (the engine's own refusals come with hash samples).
     private var refusedCandidates: UInt64 = 0
     private var engineHardwareErrors: UInt64 = 0
+    /// The automatic suggested difficulty, from the hash rate measured while the engine has work.
+    private var autoSuggestion: AutoSuggestedDifficulty
+    /// Each configured pool's `suggest_difficulty`, by its URL as the client reports it.
+    private let suggestionModes: [String: DifficultySuggestion]
+    /// The setting of the pool connected now (a redirect keeps its pool's setting).
+    private var suggestionMode: DifficultySuggestion
+    /// Whether the engine has work now (the last `.setWork` handed it a template), and had it at
+    /// the previous hash sample: only such intervals measure the rate for the suggestion.
+    private var isHashing = false
+    private var wasHashingAtLastSample = false
+    private var lastSampleTime: Double?
 
-    public init(name: String, user: String, threads: Int, origin: ContinuousClock.Instant = .now) {
+    /// - Parameters:
+    ///   - pools: the worker's pool list, for each pool's `suggest_difficulty` setting.
+    ///   - targetShareInterval: seconds per share the automatic suggestion aims at.
+    public init(name: String, user: String, threads: Int, origin: ContinuousClock.Instant = .now,
+                pools: [PoolConfiguration] = [],
+                targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval) {
         self.name = name
         self.user = user
         self.threads = threads
         self.origin = origin
+        autoSuggestion = AutoSuggestedDifficulty(targetShareInterval: targetShareInterval)
+        var modes: [String: DifficultySuggestion] = [:]
+        for pool in pools { modes[PoolEndpoint(url: pool.url)?.url ?? pool.url] = pool.difficultySuggestion }
+        suggestionModes = modes
+        suggestionMode = pools.first?.difficultySuggestion ?? .auto
         status.name = name
         status.user = user
         status.submitLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.SubmitLatency.defaultBoundsMilliseconds)
@@ -91,6 +115,7 @@ public struct WorkerCore {
         case .submitResult(let id, let result): actions = complete(id: id, result: result, at: moment)
         case .hashSample(let counts, let hardwareErrors): actions = sample(counts, hardwareErrors: hardwareErrors, at: moment)
         }
+        for case .setWork(let template) in actions { isHashing = template != nil }
         actions.append(.publish(snapshot))
         return actions
     }
@@ -119,6 +144,8 @@ public struct WorkerCore {
             isAuthorized = false
             status.pool.state = .subscribing
             status.pool.url = url
+            if let mode = suggestionModes[url] { suggestionMode = mode }
+            updateSuggestedDifficultyStatus()
             status.pool.connectedSince = moment.date
             return [.log(.info, "connected to \(url)")]
         case .subscribed(let url, let extranonce1, let size, let resumed):
@@ -279,10 +306,39 @@ public struct WorkerCore {
         if let last = lastHashTotal, status.pool.state == .mining {
             expectedShares += ShareRateCheck.expectedShares(hashes: Double(total - last), difficulty: status.pool.difficulty)
         }
+        var actions = suggestion(hashes: lastHashTotal.map { total - $0 }, at: moment)
         lastHashTotal = total
         let warning = ShareRateCheck.evaluate(expected: expectedShares, observed: counters.accepted).warning
         defer { status.warning = warning }
-        if let warning, status.warning == nil { return [.log(.warning, warning)] }
-        return []
+        if let warning, status.warning == nil { actions.append(.log(.warning, warning)) }
+        return actions
+    }
+
+    // MARK: - Suggested difficulty
+
+    /// Feeds the automatic suggestion the hashes since the last sample when the engine had work
+    /// all along; hands the client a new value when there is one.
+    private mutating func suggestion(hashes: UInt64?, at moment: Moment) -> [Action] {
+        let time = (moment.instant - origin) / .seconds(1)
+        defer {
+            lastSampleTime = time
+            wasHashingAtLastSample = isHashing
+        }
+        guard isHashing, wasHashingAtLastSample, let hashes, let last = lastSampleTime,
+              let value = autoSuggestion.record(seconds: time - last, hashes: hashes) else { return [] }
+        updateSuggestedDifficultyStatus()
+        let rate = HashrateFormat.string(autoSuggestion.hashrate ?? 0)
+        let detail = String(format: "%.6g for one share per %gs at %@", value, autoSuggestion.targetShareInterval, rate)
+        let level: Logger.Level = suggestionMode == .auto ? .info : .debug
+        return [.suggestDifficulty(value), .log(level, "suggested difficulty \(detail)")]
+    }
+
+    /// The status file's suggested difficulty: what the connected pool is told (nil: nothing).
+    private mutating func updateSuggestedDifficultyStatus() {
+        switch suggestionMode {
+        case .auto: status.pool.suggestedDifficulty = autoSuggestion.current
+        case .fixed(let value): status.pool.suggestedDifficulty = value
+        case .off: status.pool.suggestedDifficulty = nil
+        }
     }
 }

@@ -41,7 +41,7 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
         var logger = Logger(label: "fault") { [logs] _ in CapturingLogHandler(capture: logs) }
         logger.logLevel = .info
         let worker = WorkerSettings(name: "rig1", user: user, password: "x", threads: 1,
-                                    pools: urls.map { PoolConfiguration(url: $0, versionRolling: true) }) { c in
+                                    pools: urls.map { PoolConfiguration(url: $0, versionRolling: true, difficultySuggestion: .off) }) { c in
             FaultRun.fast(&c)
             tuning(&c)
         }

@@ -1,0 +1,137 @@
+import Foundation
+import MinerDaemon
+import StratumClient
+import XCTest
+
+/// The per-pool `suggest_difficulty` and the per-worker `target_share_interval` and client timer
+/// keys: parsed, defaulted, validated (as `check-config` does) and applied to the client.
+final class ConfigurationClientSettingsTests: XCTestCase {
+    private func parse(worker extra: String = "", pool: String = "") throws -> WorkerSettings {
+        let text = """
+        [[worker]]
+        user = "u"
+        \(extra)
+        [[worker.pool]]
+        url = "stratum+tcp://127.0.0.1:3333"
+        \(pool)
+        """
+        let settings = try ConfigurationFile.parse(text, file: "t.toml", environment: [:])
+        return try XCTUnwrap(settings.workers.first)
+    }
+
+    private func issues(worker extra: String = "", pool: String = "") -> [String] {
+        do {
+            _ = try parse(worker: extra, pool: pool)
+            return []
+        } catch let error as ConfigurationErrors {
+            return error.issues.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    func testSuggestDifficultyIsAutoByDefaultANumberOrFalse() throws {
+        XCTAssertEqual(try parse().pools[0].difficultySuggestion, .auto)
+        XCTAssertEqual(try parse(pool: #"suggest_difficulty = "auto""#).pools[0].difficultySuggestion, .auto)
+        XCTAssertEqual(try parse(pool: "suggest_difficulty = 512").pools[0].difficultySuggestion, .fixed(512))
+        XCTAssertEqual(try parse(pool: "suggest_difficulty = 0.001").pools[0].difficultySuggestion, .fixed(0.001))
+        XCTAssertEqual(try parse(pool: "suggest_difficulty = false").pools[0].difficultySuggestion, .off)
+        for bad in [#""fast""#, "true", "0", "-1", "[1]"] {
+            let found = issues(pool: "suggest_difficulty = \(bad)")
+            XCTAssertEqual(found.count, 1, "\(bad): \(found)")
+            XCTAssertTrue(found.first?.hasPrefix("t.toml:6: key worker[0].pool[0].suggest_difficulty:") ?? false, "\(bad): \(found)")
+        }
+    }
+
+    func testTargetShareInterval() throws {
+        XCTAssertEqual(try parse().targetShareInterval, 10, "default")
+        XCTAssertEqual(try parse(worker: "target_share_interval = 2.5").targetShareInterval, 2.5)
+        for bad in ["0", "-3", #""10""#] {
+            let found = issues(worker: "target_share_interval = \(bad)")
+            XCTAssertTrue(found.first?.hasPrefix("t.toml:3: key worker[0].target_share_interval:") ?? false, "\(bad): \(found)")
+        }
+    }
+
+    func testTimersDefaultToTheClientsDefaults() throws {
+        let timers = try parse().timers
+        XCTAssertEqual(timers, ClientTimers())
+        XCTAssertEqual(timers.connectTimeout, .seconds(10))
+        XCTAssertEqual(timers.subscribeTimeout, .seconds(15))
+        XCTAssertEqual(timers.idleTimeout, .seconds(300))
+        XCTAssertEqual(timers.jobTimeout, .seconds(120))
+        XCTAssertEqual(timers.submitTimeout, .seconds(30))
+        XCTAssertEqual(timers.backoffMinimum, .seconds(1))
+        XCTAssertEqual(timers.backoffMaximum, .seconds(60))
+        XCTAssertEqual(timers.primaryProbeInterval, .seconds(60))
+        XCTAssertEqual(timers.maximumReconnectWait, .seconds(120))
+    }
+
+    func testTimersAreParsedAndReachTheClientConfiguration() throws {
+        let worker = try parse(worker: """
+            connect_timeout = 3
+            subscribe_timeout = 4.5
+            idle_timeout = 90
+            job_timeout = 45
+            submit_timeout = 12
+            reconnect_backoff_min = 0.5
+            reconnect_backoff_max = 20
+            primary_probe_interval = 30
+            max_reconnect_wait = 15
+            """)
+        var client = StratumClientConfiguration(pools: worker.pools, user: worker.user)
+        worker.timers.apply(to: &client)
+        XCTAssertEqual(client.connectTimeout, .seconds(3))
+        XCTAssertEqual(client.subscribeTimeout, .milliseconds(4500))
+        XCTAssertEqual(client.idleTimeout, .seconds(90))
+        XCTAssertEqual(client.jobTimeout, .seconds(45))
+        XCTAssertEqual(client.submitTimeout, .seconds(12))
+        XCTAssertEqual(client.backoff.initial, .milliseconds(500))
+        XCTAssertEqual(client.backoff.maximum, .seconds(20))
+        XCTAssertEqual(client.backoff.jitter, ReconnectBackoff().jitter, "jitter kept")
+        XCTAssertEqual(client.primaryProbeInterval, .seconds(30))
+        XCTAssertEqual(client.maximumReconnectWait, .seconds(15))
+    }
+
+    func testTimersMustBePositiveAndTheBackoffOrdered() {
+        let found = issues(worker: """
+            connect_timeout = 0
+            idle_timeout = -1
+            submit_timeout = "30"
+            reconnect_backoff_min = 30
+            reconnect_backoff_max = 5
+            """)
+        XCTAssertTrue(found.contains { $0.hasPrefix("t.toml:3: key worker[0].connect_timeout:") }, "\(found)")
+        XCTAssertTrue(found.contains { $0.hasPrefix("t.toml:4: key worker[0].idle_timeout:") }, "\(found)")
+        XCTAssertTrue(found.contains { $0.hasPrefix("t.toml:5: key worker[0].submit_timeout:") }, "\(found)")
+        XCTAssertTrue(found.contains { $0.hasPrefix("t.toml:6: key worker[0].reconnect_backoff_min:") && $0.contains("reconnect_backoff_max") },
+                      "\(found)")
+        XCTAssertEqual(found.count, 4, "\(found)")
+    }
+
+    func testTheExampleFileDocumentsTheDefaults() throws {
+        let path = ConfigurationTests.repository.appendingPathComponent("Config/swiftminer.toml").path
+        let worker = try XCTUnwrap(try ConfigurationFile.load(path: path, environment: [:]).workers.first)
+        XCTAssertEqual(worker.timers, ClientTimers())
+        XCTAssertEqual(worker.targetShareInterval, 10)
+        XCTAssertEqual(worker.pools.map(\.difficultySuggestion), [.auto, .auto])
+    }
+
+    func testCheckConfigRefusesBadTimers() throws {
+        let directory = NSTemporaryDirectory() + "swiftminer-timers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bad = directory + "/bad.toml"
+        try """
+        [[worker]]
+        user = "u"
+        primary_probe_interval = 0
+        [[worker.pool]]
+        url = "stratum+tcp://127.0.0.1:3333"
+        suggest_difficulty = "sometimes"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try SwiftMinerBinary.run(["check-config", bad])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("\(bad):3: key worker[0].primary_probe_interval:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(bad):6: key worker[0].pool[0].suggest_difficulty:"), result.stderr)
+    }
+}
