@@ -134,7 +134,13 @@ public final class StratumClient: Sendable {
         var attempt = 0
         /// The primary's probe connection, current since the switch, to be served next.
         var adopted: OpenConnection?
-        defer { if let adopted { close(adopted) } }
+        defer {
+            // Stopped between the switch and serving the primary: the worker is told it is over.
+            if let adopted {
+                close(adopted)
+                emit(.disconnected(url: adopted.url, reason: "\(SessionCloseReason.shutdown)"))
+            }
+        }
         while !Task.isCancelled {
             let index = failover.currentIndex
             let pool = configuration.pools[index]
