@@ -211,6 +211,22 @@ public final class LocalPool: Sendable {
         state.withLockedValue { $0.core.withholdingAnswers = withhold }
     }
 
+    /// While on, every `mining.submit` is judged and counted at once but its answer is kept until
+    /// `releaseHeldSubmitAnswers()`: the miner's submits stay pending, then are answered late.
+    public func holdSubmitAnswers() {
+        state.withLockedValue { $0.core.holdingAnswers = true }
+    }
+
+    /// Submit answers kept by `holdSubmitAnswers()` so far.
+    public var heldSubmitAnswerCount: Int {
+        state.withLockedValue { $0.core.heldAnswers.count }
+    }
+
+    /// Sends the kept answers (to sessions still open), in order, and stops holding.
+    public func releaseHeldSubmitAnswers() {
+        update { $0.releaseHeldAnswers() }
+    }
+
     /// Closes every client connection (the listener stays open; subscriptions stay resumable).
     public func dropAllConnections() {
         update { core in core.openSessionIDs.map { PoolEffect.close($0) } }

@@ -86,6 +86,10 @@ struct PoolCore {
     var ignoringSubmits = false
     /// While true, shares are judged and counted but not answered (as if the answer was lost).
     var withholdingAnswers = false
+    /// While true, submit answers are kept (in order) until `releaseHeldAnswers()`: answers that
+    /// come late rather than never.
+    var holdingAnswers = false
+    private(set) var heldAnswers: [PoolEffect] = []
     private var rng = SystemRandomNumberGenerator()
 
     init(configuration: LocalPoolConfiguration) {
@@ -122,6 +126,13 @@ struct PoolCore {
             sessions[closedOrder.removeFirst()] = nil
         }
         return [.event(.sessionClosed(session: id))]
+    }
+
+    /// Stops holding submit answers and returns those held, to be sent now (to sessions still open).
+    mutating func releaseHeldAnswers() -> [PoolEffect] {
+        holdingAnswers = false
+        defer { heldAnswers = [] }
+        return heldAnswers
     }
 
     var openSessionIDs: [LocalPoolSessionID] {
@@ -166,6 +177,10 @@ struct PoolCore {
                 return []
             }
             let effects = submit(session: id, requestID: requestID, params: params, now: now)
+            if holdingAnswers {
+                heldAnswers += effects.filter { if case .send = $0 { true } else { false } }
+                return effects.filter { if case .send = $0 { false } else { true } }
+            }
             guard withholdingAnswers else { return effects }
             totals.withheldAnswers += 1
             return effects.filter { if case .send = $0 { false } else { true } }

@@ -41,7 +41,8 @@ public enum ConnectionEnd: Sendable, Hashable {
     case authorizationFailed
     /// `client.reconnect`: host/port only when the pool configuration allows moving.
     case reconnectRequested(after: Duration, host: String?, port: Int?)
-    /// A non-primary pool was stable long enough.
+    /// A probe of the primary was authorized while on a backup: the client switched to that
+    /// connection, and the backup closed after its shares were answered.
     case returnToPrimary
 }
 
@@ -53,7 +54,7 @@ public enum ConnectionEnd: Sendable, Hashable {
 ///   refuses us).
 /// - A stable connection that drops is retried on the same pool after the initial delay.
 /// - `client.reconnect` stays on the pool (optionally at another host) after its wait time.
-/// - `returnToPrimary` goes to pool 0 at once.
+/// - `returnToPrimary` goes to pool 0 at once (its probe connection is already authorized).
 public struct FailoverState: Sendable, Hashable {
     public struct Decision: Sendable, Hashable {
         public var poolIndex: Int

@@ -12,7 +12,19 @@ struct ConnectionOutcome: Sendable {
 
 /// The last handler of a pool connection: feeds lines to the `StratumSession` and performs the
 /// actions it returns. All protocol state lives in the session.
+///
+/// Its role: the client's `.current` connection (events go out, submits come in); a `.probe` of
+/// the primary while mining on a backup (events are kept, not emitted, until the client promotes
+/// it to current after its authorize answer); or a `.retired` backup after the switch to the
+/// primary (events are dropped, the shares it was sent are answered, then it closes).
 final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    enum Role {
+        case current, probe, retired
+    }
+
+    /// Most events a probe keeps before it is promoted (jobs beyond it drop the oldest).
+    static let maximumProbeBacklog = 256
+
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -26,10 +38,18 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private var isFinished = false
     private var reconnectRequest: (after: Duration, host: String?, port: Int?)?
     private var wasActive = false
+    private var role: Role
+    private var probeBacklog: [StratumClientEvent] = []
+    private let probeAnswerPromise: EventLoopPromise<Bool>
+    private var probeAnswered = false
+    private var drain: BackupDrain?
 
-    init(session: StratumSession, client: StratumClient, logger: Logger, tickInterval: Duration, eventLoop: any EventLoop) {
+    init(session: StratumSession, client: StratumClient, logger: Logger, tickInterval: Duration, eventLoop: any EventLoop,
+         role: Role = .current) {
         self.session = session
+        self.role = role
         self.outcomePromise = eventLoop.makePromise(of: ConnectionOutcome.self)
+        self.probeAnswerPromise = eventLoop.makePromise(of: Bool.self)
         self.client = client
         self.logger = logger
         self.tickInterval = tickInterval
@@ -37,6 +57,12 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Completed when the connection is over (never fails).
     var outcome: EventLoopFuture<ConnectionOutcome> { outcomePromise.futureResult }
+
+    /// A probe's answer: true once authorized, false when it ended before (never fails).
+    var probeAnswer: EventLoopFuture<Bool> { probeAnswerPromise.futureResult }
+
+    /// This connection's session number (`JobAssignment.epoch`, `ShareSubmission.epoch`).
+    var epoch: UInt64 { session.configuration.epoch }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -73,7 +99,11 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.warning("pool connection error", metadata: ["error": "\(error)"])
+        if role == .probe {
+            logger.debug("primary probe connection error", metadata: ["error": "\(error)"])
+        } else {
+            logger.warning("pool connection error", metadata: ["error": "\(error)"])
+        }
         if let tooLong = error as? LineFrameDecoder.LineTooLongError {
             client.emit(.protocolError("\(tooLong)"))
         }
@@ -91,6 +121,30 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         perform(session.handle(.suggestDifficulty(value, now: .now)))
     }
 
+    /// Called on the event loop by the client when this probe's primary answered: it becomes the
+    /// current connection (`adopt`) and the events it kept go out, in order. False when it is not
+    /// an authorized, open probe any more.
+    func promote() -> Bool {
+        guard role == .probe, !isFinished, session.phase == .mining, let context, context.channel.isActive else { return false }
+        role = .current
+        client.adopt(self, eventLoop: context.eventLoop)
+        client.emit(.connecting(url: session.configuration.poolURL, attempt: 1))
+        let backlog = probeBacklog
+        probeBacklog = []
+        for event in backlog { client.emit(event) }
+        return true
+    }
+
+    /// Called on the event loop by the client when it switched to the primary: from now on this
+    /// backup connection emits nothing, answers the shares it was sent (and those of its jobs
+    /// that still reach it), and closes once `drain` says so.
+    func retire(_ drain: BackupDrain) {
+        guard role == .current, !isFinished else { return }
+        role = .retired
+        self.drain = drain
+        closeIfDrained()
+    }
+
     /// Called on the event loop by the reconnect loop when it is asked to stop.
     func shutdown() {
         finish(why: "shutdown")
@@ -100,12 +154,18 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private func start(context: ChannelHandlerContext) {
         guard !wasActive else { return }
         wasActive = true
-        client.emit(.connected(url: session.configuration.poolURL))
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let interval = TimeAmount(tickInterval)
         tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             bound.value.tick()
         }
+        guard role == .current else {
+            // A probe: no submits and no carried shares come to it; its events wait for `promote`.
+            probeBacklog.append(.connected(url: session.configuration.poolURL))
+            perform(session.handle(.connected(now: .now)))
+            return
+        }
+        client.emit(.connected(url: session.configuration.poolURL))
         let carried = client.attach(self, eventLoop: context.eventLoop)
         perform(session.handle(.connected(now: .now)))
         if !carried.isEmpty {
@@ -116,6 +176,18 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func tick() {
         perform(session.handle(.tick(now: .now)))
+        closeIfDrained()
+    }
+
+    private func closeIfDrained() {
+        guard role == .retired, let drain, !isFinished,
+              drain.isDone(pendingSubmits: session.pendingSubmitCount, now: .now) else { return }
+        let pending = session.pendingSubmitCount
+        logger.info("closing the backup pool connection after the switch to the primary",
+                    metadata: ["unanswered": "\(pending)"])
+        self.drain = nil
+        finish(why: "switched to the primary pool")
+        context?.close(promise: nil)
     }
 
     /// The transport is gone (or going): resolve what is pending and report the outcome once.
@@ -125,13 +197,17 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         perform(session.handle(.closed(why)))
         guard !isFinished else { return }
         isFinished = true
+        if !probeAnswered {
+            probeAnswered = true
+            probeAnswerPromise.succeed(false)
+        }
         outcomePromise.succeed(makeOutcome())
     }
 
     private func makeOutcome() -> ConnectionOutcome {
         let reason = session.closeReason ?? .connectionLost("closed")
         let end: ConnectionEnd
-        switch reason {
+        switch role == .retired ? .returnToPrimary : reason {
         case .authorizationFailed: end = .authorizationFailed
         case .reconnectRequested:
             let request = reconnectRequest ?? (after: .zero, host: nil, port: nil)
@@ -155,7 +231,19 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
                 buffer.writeInteger(UInt8(ascii: "\n"))
                 context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             case .emit(let event):
-                client.emit(event)
+                switch role {
+                case .current:
+                    client.emit(event)
+                case .probe:
+                    if probeBacklog.count >= Self.maximumProbeBacklog { probeBacklog.removeFirst() }
+                    probeBacklog.append(event)
+                    if case .authorized = event, !probeAnswered {
+                        probeAnswered = true
+                        probeAnswerPromise.succeed(true)
+                    }
+                case .retired:
+                    break  // the worker mines the primary's jobs now
+                }
             case .close(let reason):
                 logger.info("closing pool connection", metadata: ["reason": "\(reason)"])
                 context?.close(promise: nil)
@@ -164,7 +252,11 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
             case .resolve(let token, let result):
                 client.resolve(token: token, result)
             case .carry(let share):
-                client.carry(share)
+                if role == .retired {
+                    client.resolve(token: share.token, .lost("no answer from the backup pool before it was closed"))
+                } else {
+                    client.carry(share)
+                }
             }
         }
     }

@@ -8,6 +8,13 @@ import StratumProtocol
 /// A Stratum v1 client for one worker: connects to the first pool of an ordered list,
 /// subscribes, authorizes, reports jobs as events and submits shares; reconnects with backoff
 /// and fails over between pools until its `run()` task is cancelled.
+///
+/// While it mines on a backup pool it probes the primary every `primaryProbeInterval` on a side
+/// connection (connect, subscribe, authorize with the real login; nothing is submitted there).
+/// Only when a probe is authorized does it switch: the probe connection becomes the current
+/// session (no second connect), and the backup stays open until the shares sent to it are
+/// answered (at most the submit timeout), then closes. A failed probe is an info/debug log line
+/// and a count in `primaryProbeStatistics`; the backup and the reconnect backoff are untouched.
 public final class StratumClient: Sendable {
     public let configuration: StratumClientConfiguration
     private let logger: Logger
@@ -20,10 +27,24 @@ public final class StratumClient: Sendable {
         let id: ObjectIdentifier
         let eventLoop: any EventLoop
         let handler: NIOLoopBound<StratumChannelHandler>
+        let epoch: UInt64
+    }
+
+    /// A connection made by `open`, with what its reconnect loop waits for.
+    private struct OpenConnection: Sendable {
+        let channel: any Channel
+        let handler: NIOLoopBound<StratumChannelHandler>
+        let handlerID: ObjectIdentifier
+        let outcome: EventLoopFuture<ConnectionOutcome>
+        let url: String
     }
 
     private struct SharedState: Sendable {
         var connection: Connection?
+        /// The backup connection after a switch to the primary, until it closes: shares of its
+        /// epoch still go to it.
+        var retiring: Connection?
+        var probeStatistics = PrimaryProbeStatistics()
         var waiters: [UInt64: CheckedContinuation<ShareResult, Never>] = [:]
         var nextToken: UInt64 = 1
         var epoch: UInt64 = 0
@@ -49,6 +70,11 @@ public final class StratumClient: Sendable {
     /// Everything the client reports, in order. Finishes when `run()` returns.
     public var events: AsyncStream<StratumClientEvent> { eventStream }
 
+    /// Probes of the primary pool so far (made while mining on a backup).
+    public var primaryProbeStatistics: PrimaryProbeStatistics {
+        state.withLockedValue { $0.probeStatistics }
+    }
+
     /// Sends the share and waits for the pool's verdict (or `.lost` on timeout/close). A share whose
     /// epoch or extranonce1 is not the current session's is `.lost` and never sent — except that,
     /// with `resubmitPendingOnResume`, a share still unanswered (or found) when its connection
@@ -65,7 +91,12 @@ public final class StratumClient: Sendable {
                 if carry {
                     state.carried.append(CarriedShare(token: token, share: share, deadline: .now + submitTimeout))
                 }
-                return (token, state.connection, state.isStopped, carry)
+                // A share found on the retiring backup's job goes to the backup, where its job is valid.
+                var target = state.connection
+                if let retiring = state.retiring, retiring.epoch == share.epoch, target?.epoch != share.epoch {
+                    target = retiring
+                }
+                return (token, target, state.isStopped, carry)
             }
             if carried { return }
             guard !isStopped, let connection else {
@@ -101,6 +132,15 @@ public final class StratumClient: Sendable {
         var override: (host: String?, port: Int?) = (nil, nil)
         var resume: [Int: (subscriptionID: String?, extranonce1: [UInt8]?)] = [:]
         var attempt = 0
+        /// The primary's probe connection, current since the switch, to be served next.
+        var adopted: OpenConnection?
+        defer {
+            // Stopped between the switch and serving the primary: the worker is told it is over.
+            if let adopted {
+                close(adopted)
+                emit(.disconnected(url: adopted.url, reason: "\(SessionCloseReason.shutdown)"))
+            }
+        }
         while !Task.isCancelled {
             let index = failover.currentIndex
             let pool = configuration.pools[index]
@@ -109,9 +149,19 @@ public final class StratumClient: Sendable {
             if var endpoint = PoolEndpoint(url: pool.url) {
                 if let host = override.host { endpoint.host = host }
                 if let port = override.port { endpoint.port = port }
-                emit(.connecting(url: endpoint.url, attempt: attempt))
-                let outcome = await connectAndServe(pool: pool, index: index, endpoint: endpoint,
-                                                    resume: resume[index] ?? (nil, nil))
+                let outcome: ConnectionOutcome
+                if index == 0, let primary = adopted {
+                    adopted = nil
+                    endpoint = PoolEndpoint(url: primary.url) ?? endpoint
+                    outcome = await serve(primary)
+                } else {
+                    emit(.connecting(url: endpoint.url, attempt: attempt))
+                    let served = await connectAndServe(pool: pool, index: index, endpoint: endpoint,
+                                                       resume: resume[index] ?? (nil, nil),
+                                                       primaryResume: resume[0] ?? (nil, nil))
+                    outcome = served.outcome
+                    adopted = served.adopted
+                }
                 end = outcome.end
                 if outcome.extranonce1 != nil { resume[index] = (outcome.subscriptionID, outcome.extranonce1) }
                 switch end {
@@ -122,7 +172,12 @@ public final class StratumClient: Sendable {
                 case .connectFailed:
                     break  // carried shares wait for the next connection (until their deadline)
                 }
-                if case .connectFailed = end {} else { emit(.disconnected(url: endpoint.url, reason: outcome.reason)) }
+                switch end {
+                case .connectFailed: break
+                case .returnToPrimary where adopted != nil:
+                    break  // not a disconnection for the worker: it mines the primary's jobs already
+                default: emit(.disconnected(url: endpoint.url, reason: outcome.reason))
+                }
                 if case .closed(let authorizedFor?) = end, authorizedFor >= configuration.stableConnectionAfter { attempt = 0 }
             } else {
                 emit(.protocolError("invalid pool URL: \(pool.url)"))
@@ -137,6 +192,11 @@ public final class StratumClient: Sendable {
                 attempt = 0
                 dropCarried("not resubmitted: moving to another pool")
             }
+            if adopted != nil, decision.poolIndex == 0 { continue }  // already connected and authorized
+            if let primary = adopted {
+                adopted = nil
+                close(primary)
+            }
             logger.info("reconnecting", metadata: ["pool": "\(configuration.pools[decision.poolIndex].url)",
                                                    "delay": "\(decision.delay)"])
             do {
@@ -149,8 +209,194 @@ public final class StratumClient: Sendable {
 
     // MARK: - One connection
 
+    /// Connects to `pool` and serves the connection until it ends. On a backup pool (index > 0,
+    /// with a valid primary URL) the primary is probed meanwhile; `adopted` is the primary's
+    /// connection when a probe was authorized and the client switched to it (the backup then
+    /// ended with `.returnToPrimary`).
     private func connectAndServe(pool: PoolConfiguration, index: Int, endpoint: PoolEndpoint,
-                                 resume: (subscriptionID: String?, extranonce1: [UInt8]?)) async -> ConnectionOutcome {
+                                 resume: (subscriptionID: String?, extranonce1: [UInt8]?),
+                                 primaryResume: (subscriptionID: String?, extranonce1: [UInt8]?))
+        async -> (outcome: ConnectionOutcome, adopted: OpenConnection?)
+    {
+        let open: OpenConnection
+        do {
+            open = try await self.open(pool: pool, index: index, endpoint: endpoint, resume: resume, role: .current,
+                                       group: eventLoopGroup)
+        } catch let failure as ConnectFailure {
+            return (failure.outcome, nil)
+        } catch {
+            return (ConnectionOutcome(end: .connectFailed, reason: "\(error)"), nil)
+        }
+        guard index != 0, let primary = PoolEndpoint(url: configuration.pools[0].url) else {
+            return (await serve(open), nil)
+        }
+        enum Finished: Sendable {
+            case served(ConnectionOutcome)
+            case switched(OpenConnection)
+            case probingStopped
+        }
+        return await withTaskGroup(of: Finished.self) { group in
+            group.addTask { .served(await self.serve(open)) }
+            group.addTask {
+                await self.probePrimary(primary, resume: primaryResume, backup: open).map { .switched($0) } ?? .probingStopped
+            }
+            var outcome = ConnectionOutcome(end: .closed(authorizedFor: nil), reason: "closed")
+            var adopted: OpenConnection?
+            for await finished in group {
+                switch finished {
+                case .served(let served):
+                    outcome = served
+                    group.cancelAll()  // stops probing (a probe in flight is closed)
+                case .switched(let primary): adopted = primary
+                case .probingStopped: break
+                }
+            }
+            return (outcome, adopted)
+        }
+    }
+
+    /// Waits until the connection ends (closing it when the task is cancelled) and clears it from
+    /// the shared state.
+    private func serve(_ open: OpenConnection) async -> ConnectionOutcome {
+        let outcome = await withTaskCancellationHandler {
+            (try? await open.outcome.get()) ?? ConnectionOutcome(end: .closed(authorizedFor: nil), reason: "closed")
+        } onCancel: {
+            self.close(open)
+        }
+        let resubmit = configuration.resubmitPendingOnResume
+        state.withLockedValue { state in
+            if state.connection?.id == open.handlerID { state.connection = nil }
+            if state.retiring?.id == open.handlerID { state.retiring = nil }
+            // Shares found from now until the next connection are kept for it when allowed.
+            switch outcome.end {
+            case .closed, .reconnectRequested: state.carryAllowed = resubmit
+            case .authorizationFailed, .returnToPrimary: state.carryAllowed = false
+            case .connectFailed: break
+            }
+        }
+        return outcome
+    }
+
+    private func close(_ open: OpenConnection) {
+        let channel = open.channel
+        let handler = open.handler
+        channel.eventLoop.execute {
+            handler.value.shutdown()
+            channel.close(promise: nil)
+        }
+    }
+
+    // MARK: - Probing the primary
+
+    /// While `backup` is served: probes the primary every `primaryProbeInterval` until a probe is
+    /// authorized and the switch is made (returns the primary's connection, now current), or the
+    /// task is cancelled (nil).
+    private func probePrimary(_ endpoint: PoolEndpoint, resume: (subscriptionID: String?, extranonce1: [UInt8]?),
+                              backup: OpenConnection) async -> OpenConnection? {
+        var schedule = PrimaryProbeSchedule(interval: configuration.primaryProbeInterval, backupStartedAt: .now)
+        var resume = resume
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(until: schedule.nextProbeAt, clock: .continuous)
+            } catch {
+                return nil
+            }
+            guard schedule.probeStarted(now: .now) else { continue }
+            state.withLockedValue { $0.probeStatistics.probes += 1 }
+            let (result, probe) = await self.probe(endpoint, resume: resume, on: backup.channel.eventLoop)
+            if Task.isCancelled {
+                if let probe { close(probe) }
+                return nil
+            }
+            var decision = schedule.probeEnded(result, now: .now)
+            if decision == .switchToPrimary, let probe {
+                if await switchToPrimary(probe, from: backup) {
+                    state.withLockedValue { $0.probeStatistics.switches += 1 }
+                    logger.info("the primary pool answered the probe: mining on it again; the backup closes once its shares are answered",
+                                metadata: ["pool": "\(probe.url)"])
+                    return probe
+                }
+                close(probe)
+                decision = schedule.probeEnded(.failed("closed before the switch"), now: .now)
+            }
+            guard case .stayOnBackup(_, let logAtInfo) = decision else { continue }
+            if let probe, let outcome = try? await probe.outcome.get(), outcome.extranonce1 != nil {
+                resume = (outcome.subscriptionID, outcome.extranonce1)
+            }
+            let failures = state.withLockedValue { state in
+                state.probeStatistics.failures += 1
+                return state.probeStatistics.failures
+            }
+            let reason: String
+            if case .failed(let why) = result { reason = why } else { reason = "closed before the switch" }
+            logger.log(level: logAtInfo ? .info : .debug,
+                       "primary pool \(endpoint.url) did not answer the probe; staying on the backup",
+                       metadata: ["reason": "\(reason)", "failed_probes": "\(failures)",
+                                  "next_probe_in": "\(configuration.primaryProbeInterval)"])
+        }
+        return nil
+    }
+
+    /// One probe: connect to the primary (on the backup's event loop, so the switch is one step),
+    /// subscribe, authorize. Returns the connection only when it was authorized.
+    private func probe(_ endpoint: PoolEndpoint, resume: (subscriptionID: String?, extranonce1: [UInt8]?),
+                       on eventLoop: any EventLoop) async -> (PrimaryProbeSchedule.Result, OpenConnection?) {
+        let open: OpenConnection
+        do {
+            open = try await self.open(pool: configuration.pools[0], index: 0, endpoint: endpoint, resume: resume,
+                                       role: .probe, group: eventLoop)
+        } catch let failure as ConnectFailure {
+            return (.failed(failure.outcome.reason), nil)
+        } catch {
+            return (.failed("\(error)"), nil)
+        }
+        let answer = open.handler
+        let authorized = await withTaskCancellationHandler {
+            (try? await open.channel.eventLoop.flatSubmit { answer.value.probeAnswer }.get()) ?? false
+        } onCancel: {
+            self.close(open)
+        }
+        guard authorized else {
+            let outcome = try? await open.outcome.get()
+            return (.failed(outcome?.reason ?? "closed"), open)
+        }
+        return (.authorized, open)
+    }
+
+    /// On the event loop the backup and the probe share: the backup stops emitting and starts
+    /// draining, the probe becomes the current connection and its events go out — one step, so
+    /// no backup job can follow the primary's. False when the probe closed meanwhile.
+    private func switchToPrimary(_ probe: OpenConnection, from backup: OpenConnection) async -> Bool {
+        let drain = BackupDrain(switchedAt: .now, submitTimeout: configuration.submitTimeout,
+                                grace: configuration.tickInterval * 2)
+        let probeHandler = probe.handler
+        let backupHandler = backup.handler
+        let backupID = backup.handlerID
+        return (try? await probe.channel.eventLoop.submit { [self] in
+            state.withLockedValue { state in
+                if state.connection?.id == backupID { state.retiring = state.connection }
+            }
+            guard probeHandler.value.promote() else {
+                state.withLockedValue { state in
+                    if state.retiring?.id == backupID { state.retiring = nil }
+                }
+                return false
+            }
+            backupHandler.value.retire(drain)
+            return true
+        }.get()) ?? false
+    }
+
+    /// The connection could not be made (`outcome` says why).
+    private struct ConnectFailure: Error {
+        let outcome: ConnectionOutcome
+    }
+
+    /// Makes the TCP (TLS) connection with a channel handler in `role`. A `.current` handler makes
+    /// itself the client's connection when the channel becomes active; a probe does not.
+    private func open(pool: PoolConfiguration, index: Int, endpoint: PoolEndpoint,
+                      resume: (subscriptionID: String?, extranonce1: [UInt8]?), role: StratumChannelHandler.Role,
+                      group: any EventLoopGroup) async throws -> OpenConnection {
         let (epoch, suggested) = state.withLockedValue { state in
             state.epoch += 1
             return (state.epoch, state.suggestedDifficulty)
@@ -160,7 +406,7 @@ public final class StratumClient: Sendable {
             userAgent: configuration.userAgent, epoch: epoch, previousSubscriptionID: resume.subscriptionID,
             previousExtranonce1: resume.extranonce1, requestTimeout: configuration.subscribeTimeout,
             idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
-            returnToPrimaryAfter: index == 0 ? nil : configuration.primaryReturnAfter,
+            returnToPrimaryAfter: nil,  // the primary is probed instead (see `probePrimary`)
             versionRollingMask: configuration.versionRollingMask,
             carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout,
             suggestedDifficulty: suggested, suggestDifficultyMinimumChange: configuration.suggestDifficultyMinimumChange,
@@ -168,78 +414,77 @@ public final class StratumClient: Sendable {
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"
+        if role == .probe { connectionLogger[metadataKey: "probe"] = "primary" }
         let handlerLogger = connectionLogger
-        let failed = ConnectionOutcome(end: .connectFailed, reason: "connect failed")
+        let sslContext: NIOSSLContext?
+        let fingerprint = pool.tlsFingerprintSHA256.flatMap(CertificateFingerprint.normalized)
         do {
-            let sslContext = endpoint.useTLS ? try makeSSLContext(pool) : nil
-            let fingerprint = pool.tlsFingerprintSHA256.flatMap(CertificateFingerprint.normalized)
-            if pool.tlsFingerprintSHA256 != nil && fingerprint == nil {
-                emit(.protocolError("tls fingerprint is not 64 hex digits; refusing to connect"))
-                return failed
-            }
-            let maximumLineLength = configuration.maximumLineLength
-            let tickInterval = configuration.tickInterval
-            let bootstrap = ClientBootstrap(group: eventLoopGroup)
-                .connectTimeout(TimeAmount(configuration.connectTimeout))
-                .channelOption(.socketOption(.so_keepalive), value: 1)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .channelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let sync = channel.pipeline.syncOperations
-                        if let sslContext {
-                            let hostname = endpoint.isIPAddress ? nil : endpoint.host
-                            let tls: NIOSSLClientHandler
-                            if let fingerprint {
-                                tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname) { certificates, promise in
-                                    guard let leaf = certificates.first, let der = try? leaf.toDERBytes(),
-                                          CertificateFingerprint.sha256Hex(der) == fingerprint else {
-                                        promise.succeed(.failed)
-                                        return
-                                    }
-                                    promise.succeed(.certificateVerified)
-                                }
-                            } else {
-                                tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
-                            }
-                            try sync.addHandler(tls)
-                        }
-                        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
-                        let handler = StratumChannelHandler(session: StratumSession(configuration: sessionConfiguration),
-                                                            client: self, logger: handlerLogger,
-                                                            tickInterval: tickInterval, eventLoop: channel.eventLoop)
-                        try sync.addHandler(handler)
-                    }
-                }
-            let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
-            // The handler made itself the current connection when the channel became active
-            // (`attach`), taking the shares carried from the previous connection at the same time.
-            let (outcomeFuture, handlerID) = try await channel.eventLoop.submit {
-                let handler = try channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self)
-                return (handler.outcome, ObjectIdentifier(handler))
-            }.get()
-            let outcome = await withTaskCancellationHandler {
-                (try? await outcomeFuture.get()) ?? ConnectionOutcome(end: .closed(authorizedFor: nil), reason: "closed")
-            } onCancel: {
-                channel.eventLoop.execute {
-                    (try? channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self))?.shutdown()
-                    channel.close(promise: nil)
-                }
-            }
-            let resubmit = configuration.resubmitPendingOnResume
-            state.withLockedValue { state in
-                if state.connection?.id == handlerID { state.connection = nil }
-                // Shares found from now until the next connection are kept for it when allowed.
-                switch outcome.end {
-                case .closed, .reconnectRequested: state.carryAllowed = resubmit
-                case .authorizationFailed, .returnToPrimary: state.carryAllowed = false
-                case .connectFailed: break
-                }
-            }
-            return outcome
+            sslContext = endpoint.useTLS ? try makeSSLContext(pool) : nil
         } catch {
-            connectionLogger.warning("could not connect", metadata: ["error": "\(error)"])
-            state.withLockedValue { $0.connection = nil }
-            return ConnectionOutcome(end: .connectFailed, reason: "\(error)")
+            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(error)"])
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
+        }
+        if pool.tlsFingerprintSHA256 != nil && fingerprint == nil {
+            emit(.protocolError("tls fingerprint is not 64 hex digits; refusing to connect"))
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "connect failed"))
+        }
+        let maximumLineLength = configuration.maximumLineLength
+        let tickInterval = configuration.tickInterval
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let sslContext {
+                        let hostname = endpoint.isIPAddress ? nil : endpoint.host
+                        let tls: NIOSSLClientHandler
+                        if let fingerprint {
+                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname) { certificates, promise in
+                                guard let leaf = certificates.first, let der = try? leaf.toDERBytes(),
+                                      CertificateFingerprint.sha256Hex(der) == fingerprint else {
+                                    promise.succeed(.failed)
+                                    return
+                                }
+                                promise.succeed(.certificateVerified)
+                            }
+                        } else {
+                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
+                        }
+                        try sync.addHandler(tls)
+                    }
+                    try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
+                    let handler = StratumChannelHandler(session: StratumSession(configuration: sessionConfiguration),
+                                                        client: self, logger: handlerLogger,
+                                                        tickInterval: tickInterval, eventLoop: channel.eventLoop, role: role)
+                    try sync.addHandler(handler)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+        } catch {
+            if role == .probe {
+                connectionLogger.debug("could not connect", metadata: ["error": "\(error)"])
+            } else {
+                connectionLogger.warning("could not connect", metadata: ["error": "\(error)"])
+                state.withLockedValue { $0.connection = nil }
+            }
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
+        }
+        // A current handler made itself the client's connection when the channel became active
+        // (`attach`), taking the shares carried from the previous connection at the same time.
+        do {
+            return try await channel.eventLoop.submit {
+                let handler = try channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self)
+                return OpenConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                                      handlerID: ObjectIdentifier(handler), outcome: handler.outcome, url: endpoint.url)
+            }.get()
+        } catch {
+            channel.close(promise: nil)
+            if role == .current { state.withLockedValue { $0.connection = nil } }
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
         }
     }
 
@@ -284,7 +529,7 @@ public final class StratumClient: Sendable {
     func attach(_ handler: StratumChannelHandler, eventLoop: any EventLoop) -> [CarriedShare] {
         let now = ContinuousClock.now
         let connection = Connection(id: ObjectIdentifier(handler), eventLoop: eventLoop,
-                                    handler: NIOLoopBound(handler, eventLoop: eventLoop))
+                                    handler: NIOLoopBound(handler, eventLoop: eventLoop), epoch: handler.epoch)
         let all = state.withLockedValue { state in
             state.connection = connection
             defer { state.carried = [] }
@@ -299,6 +544,14 @@ public final class StratumClient: Sendable {
             }
         }
         return live
+    }
+
+    /// Called by a probe's channel handler on its event loop when the client switches to it: from
+    /// now on submits go to it (shares of the retiring backup's epoch still go to the backup).
+    func adopt(_ handler: StratumChannelHandler, eventLoop: any EventLoop) {
+        let connection = Connection(id: ObjectIdentifier(handler), eventLoop: eventLoop,
+                                    handler: NIOLoopBound(handler, eventLoop: eventLoop), epoch: handler.epoch)
+        state.withLockedValue { $0.connection = connection }
     }
 
     private func dropCarried(_ why: String) {
@@ -316,6 +569,7 @@ public final class StratumClient: Sendable {
             state.carried = []
             state.carryAllowed = false
             state.connection = nil
+            state.retiring = nil
             let waiters = state.waiters
             state.waiters = [:]
             return waiters

@@ -63,10 +63,10 @@ public struct StratumClientConfiguration: Sendable {
     /// Delay between reconnect attempts: from `initial` (default 1 s) doubling to `maximum`
     /// (default 60 s), spread by `jitter` (default 0.2).
     public var backoff: ReconnectBackoff
-    /// Go back to the primary after a non-primary pool has been authorized this long (default 300 s).
-    public var primaryReturnAfter: Duration
     /// While mining on a backup, how often the primary is probed on a side connection (connect,
-    /// subscribe, authorize) to see whether it is back (default 60 s).
+    /// subscribe, authorize; never submit) to see whether it is back (default 60 s). The client
+    /// switches back only when a probe was authorized. (This replaces closing the backup blindly
+    /// after a fixed time, which threw away its session, vardiff and unanswered shares.)
     public var primaryProbeInterval: Duration
     /// A connection authorized at least this long counts as a success for backoff (default 30 s).
     public var stableConnectionAfter: Duration
@@ -89,7 +89,7 @@ public struct StratumClientConfiguration: Sendable {
                 userAgent: String = "swiftminer/0.1", workerName: String = "default",
                 connectTimeout: Duration = .seconds(10), subscribeTimeout: Duration = .seconds(15),
                 idleTimeout: Duration = .seconds(300), submitTimeout: Duration = .seconds(30),
-                backoff: ReconnectBackoff = ReconnectBackoff(), primaryReturnAfter: Duration = .seconds(300),
+                backoff: ReconnectBackoff = ReconnectBackoff(),
                 stableConnectionAfter: Duration = .seconds(30), maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 tickInterval: Duration = .milliseconds(500),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask,
@@ -111,7 +111,6 @@ public struct StratumClientConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.submitTimeout = submitTimeout
         self.backoff = backoff
-        self.primaryReturnAfter = primaryReturnAfter
         self.stableConnectionAfter = stableConnectionAfter
         self.maximumLineLength = maximumLineLength
         self.tickInterval = tickInterval

@@ -263,12 +263,12 @@ final class FaultConnectionTests: XCTestCase {
     }
 
     /// Failover: the primary dies → the miner mines on the secondary; the primary comes back →
-    /// the miner returns to it after the (shortened, 1.5 s) primary-return delay.
+    /// the miner returns to it after a probe (every 300 ms here) was authorized.
     func testFailoverToTheSecondPoolAndBackToThePrimary() async throws {
         let first = StandardScript(), second = StandardScript()
         let primary = first.makePool(), secondary = second.makePool()
         let run = try FaultRun(ports: [try await primary.start(), try await secondary.start()]) {
-            $0.primaryReturnAfter = .seconds(1.5)
+            $0.primaryProbeInterval = .milliseconds(300)
         }
         await run.expect { first.validSubmits >= 2 }
         await primary.stop()
@@ -282,7 +282,8 @@ final class FaultConnectionTests: XCTestCase {
         await primary.stop()
         await secondary.stop()
 
-        XCTAssertTrue(run.logged("returning to the primary pool"), "the return is logged")
+        XCTAssertTrue(run.logged("the primary pool answered the probe", level: .info), "the return is logged")
+        XCTAssertFalse(run.logged("did not answer the probe", level: .warning), "a failed probe is no warning")
         XCTAssertTrue(first.invalidSubmits.isEmpty && second.invalidSubmits.isEmpty, "\(first.invalidSubmits) \(second.invalidSubmits)")
         let pools = run.shareEvents.filter { $0.outcome == .accepted }.map(\.pool)
         XCTAssertTrue(pools.contains { $0.hasSuffix(":\(secondary.port)") })

@@ -19,7 +19,7 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
         c.jobTimeout = .seconds(1)
         c.backoff = ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(800), jitter: 0.2)
         c.stableConnectionAfter = .seconds(2)
-        c.primaryReturnAfter = .seconds(600)
+        c.primaryProbeInterval = .seconds(600)
         c.tickInterval = .milliseconds(50)
     }
 
