@@ -100,9 +100,15 @@ public final class HashingEngine: Sendable {
             if current != seenGeneration {
                 let (publishedGeneration, template) = slot.withLockedValue { ($0.generation, $0.template) }
                 seenGeneration = publishedGeneration
-                units = template.map { WorkUnitSequence(template: $0, threadIndex: index, threadCount: threadCount) }
-                unit = units?.next()
-                nextNonce = 0
+                if let template, let current = unit, let continued = units?.carryOn(with: template, unit: current) {
+                    // The same headers at a new target (a vardiff re-send): go on from here
+                    // rather than scanning the same extranonce2 values again from 0.
+                    unit = continued
+                } else {
+                    units = template.map { WorkUnitSequence(template: $0, threadIndex: index, threadCount: threadCount) }
+                    unit = units?.next()
+                    nextNonce = 0
+                }
             }
             guard let work = unit, let template = units?.template else {
                 // Nothing to hash: block until new work is published or the engine stops.

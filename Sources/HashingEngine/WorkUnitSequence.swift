@@ -16,7 +16,7 @@ struct WorkUnit: Sendable {
 /// bytes), each with the template's whole nonce range. With extranonce2_size 0 it rolls version
 /// bits the same way when the pool granted a mask; with neither, the threads split the one range.
 struct WorkUnitSequence {
-    let template: WorkTemplate
+    private(set) var template: WorkTemplate
     let threadIndex: Int
     let threadCount: Int
     private var step: UInt64 = 0
@@ -25,6 +25,19 @@ struct WorkUnitSequence {
         self.template = template
         self.threadIndex = threadIndex
         self.threadCount = threadCount
+    }
+
+    /// Takes `next` in place of the template when it makes the same headers (only its job id or
+    /// target differ: a pool re-sending the job at a new difficulty), keeping this thread's place
+    /// in the extranonce2 / version-bits sequence. Returns `unit` rebuilt for the new target, or
+    /// nil (nothing changed) when `next` is other work.
+    mutating func carryOn(with next: WorkTemplate, unit: WorkUnit) -> WorkUnit? {
+        guard next.epoch == template.epoch, next.nonceRange == template.nonceRange,
+              next.job.makesSameHeaders(as: template.job) else { return nil }
+        template = next
+        return WorkUnit(extranonce2: unit.extranonce2, versionBits: unit.versionBits,
+                        work: next.job.kernelWork(extranonce2: unit.extranonce2, versionBits: unit.versionBits),
+                        firstNonce: unit.firstNonce, nonceCount: unit.nonceCount)
     }
 
     /// The next unit, or nil when this thread has exhausted what the job allows.

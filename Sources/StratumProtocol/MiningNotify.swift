@@ -36,9 +36,9 @@ public struct MiningNotify: Sendable, Hashable {
         self.cleanJobs = cleanJobs
     }
 
-    /// Validates the params of a `mining.notify`. A missing or null `clean_jobs` is false, as
-    /// cgminer and cpuminer read it (`json_is_true` on params[8]); `hasBooleanCleanJobs` tells the
-    /// caller to count the deviation. A string or number there is still an error.
+    /// Validates the params of a `mining.notify`. A `clean_jobs` that is missing, null or not a
+    /// boolean (a string, a number) is false, as cgminer and cpuminer read it (`json_is_true` on
+    /// params[8]); `hasBooleanCleanJobs` tells the caller to count the deviation.
     public init(params: [JSONValue]) throws(StratumProtocolError) {
         guard params.count >= 8 else {
             throw .invalidField("mining.notify", "expected 9 params, got \(params.count)")
@@ -84,14 +84,8 @@ public struct MiningNotify: Sendable, Hashable {
         guard let ntimeText = params[7].stringValue, let ntime = WireEncoding.uint32(fromHex: ntimeText) else {
             throw .invalidField("ntime", "not 8 hex digits")
         }
-        let cleanJobs: Bool
-        if params.count > 8, !params[8].isNull {
-            // A string or number here is refused outright (the daemon's fault tests pin this).
-            guard let flag = params[8].boolValue else { throw .invalidField("clean_jobs", "not a boolean") }
-            cleanJobs = flag
-        } else {
-            cleanJobs = false
-        }
+        // Only a JSON `true` is true: anything else (missing, null, "true", 1) is false.
+        let cleanJobs = params.count > 8 && params[8].boolValue == true
         self.init(jobID: jobID, prevHash: prevHash, coinbase1: coinbase1, coinbase2: coinbase2,
                   merkleBranch: branch, version: version, nbits: nbits, ntime: ntime, cleanJobs: cleanJobs)
     }

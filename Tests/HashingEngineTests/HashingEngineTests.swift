@@ -131,6 +131,59 @@ final class HashingEngineTests: XCTestCase {
         engine.stop()
     }
 
+    /// A vardiff re-send (miningcore: set_difficulty, then the same job again, same id): the same
+    /// headers at a new target are not scanned again from extranonce2 = 0 — each thread goes on
+    /// from its place, and the candidates from then on meet the new target.
+    func testTheSameHeadersAtANewTargetContinueWhereTheThreadIs() async throws {
+        let first = try Self.easyJob(difficulty: 1e-8, jobID: "same")
+        let again = try Self.easyJob(difficulty: 2e-8, jobID: "same")
+        XCTAssertTrue(first.makesSameHeaders(as: again))
+        let engine = HashingEngine(threadCount: 1, kernel: SwiftKernel())
+        engine.start()
+        engine.setWork(WorkTemplate(job: first, epoch: 1, nonceRange: 0...2047))
+        func counter(_ candidate: ShareCandidate) -> UInt32 {
+            candidate.extranonce2.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        var before: [ShareCandidate] = []
+        for await candidate in engine.candidates {
+            before.append(candidate)
+            if counter(candidate) >= 3 { break }
+        }
+        let generation = engine.setWork(WorkTemplate(job: again, epoch: 1, nonceRange: 0...2047))
+        var after: [ShareCandidate] = []
+        for await candidate in engine.candidates where candidate.generation == generation {
+            after.append(candidate)
+            if after.count == 20 { break }
+        }
+        engine.stop()
+        let reached = before.map(counter).max()!
+        XCTAssertGreaterThanOrEqual(reached, 3)
+        XCTAssertTrue(after.allSatisfy { counter($0) >= reached }, "not started over from extranonce2 0: \(after.map(counter))")
+        for candidate in after {
+            XCTAssertEqual(candidate.targetDifficulty, 2e-8)
+            XCTAssertTrue(again.evaluate(extranonce2: candidate.extranonce2, ntime: candidate.ntime, nonce: candidate.nonce,
+                                         versionBits: nil).meetsShareTarget, "found at the new target")
+        }
+        let headers = Set((before + after).map { [$0.extranonce2, withUnsafeBytes(of: $0.nonce, Array.init)] })
+        XCTAssertEqual(headers.count, before.count + after.count, "no header found twice")
+    }
+
+    /// Other work (another header) starts over from the first extranonce2.
+    func testOtherHeadersStartOver() async throws {
+        let first = try Self.easyJob(difficulty: 1e-8, jobID: "a")
+        let other = try MiningJob(notify: first.notify, extranonce1: [9, 9, 9, 9], extranonce2Size: 4, difficulty: 1e-8)
+        XCTAssertFalse(first.makesSameHeaders(as: other))
+        let engine = HashingEngine(threadCount: 1, kernel: SwiftKernel())
+        engine.start()
+        engine.setWork(WorkTemplate(job: first, epoch: 1, nonceRange: 0...2047))
+        for await candidate in engine.candidates where candidate.extranonce2.first! >= 3 { _ = candidate; break }
+        let generation = engine.setWork(WorkTemplate(job: other, epoch: 1, nonceRange: 0...2047))
+        var firstAfter: ShareCandidate?
+        for await candidate in engine.candidates where candidate.generation == generation { firstAfter = candidate; break }
+        engine.stop()
+        XCTAssertEqual(firstAfter?.extranonce2, [0, 0, 0, 0])
+    }
+
     /// After `setWork(nil)` and `stop()` the candidate stream ends, holding what the last batches
     /// found: a consumer that reads it to the end has seen every candidate, all of the work that
     /// was published. Batches of ~200 ms with a share every few dozen hashes, so each finds many.

@@ -81,7 +81,8 @@ final class FaultAbsurdValueTests: XCTestCase {
     }
 
     /// Bad jobs: prevhash of the wrong length, a 10 KB job id, non-hex coinbase, a bad merkle
-    /// entry — each refused with a log line and never mined. Jobs with ntime far in the past or
+    /// entry — each refused with a log line and never mined. A clean_jobs that is a string is taken
+    /// as false and the job mined. Jobs with ntime far in the past or
     /// the future are legal and mined with valid shares. A job id sent again with new contents
     /// (NiceHash) replaces the old job: later shares are for the new contents.
     func testAbsurdJobsAreRefusedAndLegalOddJobsMinedCorrectly() async throws {
@@ -103,10 +104,18 @@ final class FaultAbsurdValueTests: XCTestCase {
             variant { $0[0] = "bad-coinbase"; $0[2] = "xyz" },
             variant { $0[0] = "bad-branch"; $0[4] = ["1234"] },
             variant { $0[0] = "bad-version"; $0[5] = "2" },
-            variant { $0[0] = "no-clean"; $0[8] = "yes" },
         ]
         connection.send(lines: bad)
         try await Task.sleep(for: .milliseconds(300))
+        // clean_jobs that is not a boolean: false, as cgminer and cpuminer read it (json_is_true);
+        // the deviation is counted and logged, the job kept and mined.
+        let stringClean = try JSONValue.parse(Array(script.job(id: "no-clean").utf8))
+        var stringCleanParams = stringClean["params"]!.arrayValue!
+        stringCleanParams[8] = "yes"
+        connection.send(#"{"id":null,"method":"mining.notify","params":\#(JSONValue.array(stringCleanParams).serialized)}"#)
+        await run.expect(.seconds(3), "mining the job whose clean_jobs is a string") {
+            script.matched.contains { $0.jobID == "no-clean" }
+        }
         connection.send(script.job(id: "past", ntime: 1))
         await run.expect(.seconds(3), "mining the job with ntime 1") { script.matched.contains { $0.jobID == "past" } }
         connection.send(script.job(id: "future", ntime: 0xFFFF_FF00))
@@ -122,12 +131,14 @@ final class FaultAbsurdValueTests: XCTestCase {
         XCTAssertEqual(pool.connectionCount, 1)
         XCTAssertTrue(script.invalidSubmits.isEmpty, "\(script.invalidSubmits)")
         let minedIDs = Set(pool.submits.compactMap { $0.params.count > 1 ? $0.params[1].stringValue : nil })
-        for id in ["short-prev", "bad-coinbase", "bad-branch", "bad-version", "no-clean"] {
+        for id in ["short-prev", "bad-coinbase", "bad-branch", "bad-version"] {
             XCTAssertFalse(minedIDs.contains(id), "\(id) was refused")
         }
         XCTAssertFalse(minedIDs.contains { $0.count > 256 })
         XCTAssertGreaterThanOrEqual(run.logs.records.filter { $0.message.contains("protocol error") }.count, bad.count)
         XCTAssertTrue(run.logged("prevhash") && run.logged("job_id"), "the refused field is named in the log")
+        XCTAssertTrue(minedIDs.contains("no-clean"), "a string clean_jobs is false: the job is kept")
+        XCTAssertTrue(run.logged("clean_jobs missing or not a boolean"), "the deviation is logged")
         // A share for the old contents may cross the resend on the wire, but none is sent once the
         // new contents are installed: after the first share for version 1, only version 1.
         let reused = script.matched.filter { $0.jobID == "reused" }

@@ -139,6 +139,36 @@ final class WorkerCoreTests: XCTestCase {
         XCTAssertEqual(h.snapshot.status.shares.acceptedDifficulty, 2e-9, "credited at the difficulty it was found for")
     }
 
+    /// miningcore's vardiff: set_difficulty, then the identical job again with the same id. A
+    /// candidate found before, at the old difficulty, is judged by it: submitted, never a
+    /// hardware error; the same header found again is not sent twice.
+    func testTheSameJobResentAtAHigherDifficultyJudgesEarlierCandidatesByTheirDifficulty() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9, clean: true))))
+        // A header that meets 1e-9 but not 1e-3, found before the change.
+        var start: UInt32 = 0
+        var early = h.candidate(job: "j1")
+        while early.shareDifficulty >= 1e-3 { start = early.nonce + 1; early = h.candidate(job: "j1", startNonce: start) }
+        _ = h.send(.client(.difficulty(1e-3)))
+        let resent = h.send(.client(.job(h.assignment("j1", difficulty: 1e-3))))
+        XCTAssertEqual(resent.templates.first??.job.difficulty, 1e-3, "the engine gets the new target")
+        let actions = h.send(.candidate(early))
+        XCTAssertEqual(actions.submits.count, 1, "judged by the difficulty it was found at")
+        XCTAssertEqual(h.snapshot.status.shares.hardwareErrors, 0)
+        XCTAssertTrue(h.send(.candidate(early)).submits.isEmpty, "the same header is one share")
+        let outcome = h.send(.submitResult(id: actions.submits[0].id, .accepted)).outcomes
+        XCTAssertEqual(outcome.first?.candidate.targetDifficulty, 1e-9, "credited at its own difficulty")
+        XCTAssertEqual(h.snapshot.status.shares.accepted, 1)
+
+        // A difficulty never handed out for the job is still a hardware error (a lying kernel).
+        let forged = ShareCandidate(jobID: early.jobID, epoch: early.epoch, extranonce1: early.extranonce1,
+                                    extranonce2: early.extranonce2, ntime: early.ntime, nonce: early.nonce,
+                                    versionBits: nil, generation: 2, targetDifficulty: 1e-6, evaluation: early.evaluation)
+        XCTAssertTrue(h.send(.candidate(forged)).submits.isEmpty)
+        XCTAssertEqual(h.snapshot.status.shares.hardwareErrors, 1)
+    }
+
     func testWorkWaitsForAuthorizationAndStopsWhenRefused() {
         var h = CoreHarness()
         _ = h.send(.client(.connecting(url: CoreHarness.url, attempt: 1)))
@@ -266,10 +296,10 @@ struct CoreHarness {
         _ = send(.client(.authorized(worker: "tester.rig1")))
     }
 
-    mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false) -> JobAssignment {
+    mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false, ntime: String = "64b3f3ec") -> JobAssignment {
         let notify = try! MiningNotify(params: [
             .string(jobID), "171592f223740e92d223f6e68bff25279af7ac4f2246451e0000000200000000", "0200000001", "ffffffff", [],
-            "20000000", "192495f8", "64b3f3ec", .bool(clean),
+            "20000000", "192495f8", .string(ntime), .bool(clean),
         ])
         jobs[jobID] = (try! MiningJob(notify: notify, extranonce1: Self.extranonce1, extranonce2Size: 4, difficulty: difficulty), epoch)
         return JobAssignment(notify: notify, epoch: epoch, extranonce1: Self.extranonce1, extranonce2Size: 4,

@@ -29,10 +29,27 @@ final class RealPoolSessionTests: XCTestCase {
         XCTAssertEqual(events.count, 1, "reported once per connection, counted every time")
         // Earlier jobs stay valid (not clean): a share for "j0" is still sent.
         XCTAssertEqual(h.submit(share(job: "j0"), token: 1).sentMethods, ["mining.submit"])
-        // A boolean is no deviation; a string is still refused (no job).
+        // A boolean is no deviation.
         _ = h.receive(Self.notify(job: "k", cleanJobs: "false"))
         XCTAssertEqual(h.session.cleanJobsDeviationCount, 3)
-        XCTAssertEqual(h.receive(Self.notify(job: "s", cleanJobs: #""yes""#)).jobs, [])
+    }
+
+    /// A string or number `clean_jobs` is false too (cgminer and cpuminer: json_is_true): the job
+    /// is kept as not clean, the deviation counted.
+    func testCleanJobsStringOrNumberIsFalseAndCounted() {
+        var h = SessionHarness()
+        h.establish()
+        XCTAssertTrue(h.receive(Self.notify(job: "a", cleanJobs: "true")).jobs[0].isClean)
+        for (index, form) in [#""yes""#, #""true""#, "1", "0"].enumerated() {
+            let actions = h.receive(Self.notify(job: "s\(index)", cleanJobs: form))
+            XCTAssertEqual(actions.jobs.count, 1, "\(form): the job is kept")
+            XCTAssertEqual(actions.jobs.first?.notify.cleanJobs, false, form)
+            XCTAssertEqual(actions.jobs.first?.isClean, false, form)
+        }
+        XCTAssertEqual(h.session.cleanJobsDeviationCount, 4)
+        XCTAssertEqual(h.session.protocolErrorCount, 4)
+        // Not clean: the first job is still valid.
+        XCTAssertEqual(h.submit(share(job: "a"), token: 1).sentMethods, ["mining.submit"])
     }
 
     func testNotifyWithTooFewParamsIsStillAnError() {

@@ -19,6 +19,10 @@ struct JobTable {
     static let capacity = StratumSession.maxValidJobs
 
     private var jobs: [Key: MiningJob] = [:]
+    /// Difficulties a job was handed out at before the pool re-sent it, same id and same
+    /// headers, at a new difficulty (miningcore's vardiff): a candidate found at one of them is
+    /// judged by it (the pool does the same: ckpool's old_diff, miningcore's PreviousDifficulty).
+    private var earlierDifficulties: [Key: Set<Double>] = [:]
     private var order: [Key] = []
     /// The job being mined, with its session's epoch; nil while disconnected.
     private(set) var current: (job: MiningJob, epoch: UInt64)?
@@ -28,21 +32,38 @@ struct JobTable {
     /// Makes `job` the current one; a clean job invalidates every earlier one.
     mutating func install(_ job: MiningJob, epoch: UInt64, clean: Bool) {
         let key = Key(epoch: epoch, extranonce1: job.extranonce1, jobID: job.jobID)
+        let previous = jobs[key]
         if clean {
             jobs.removeAll()
             order.removeAll()
         }
+        if let previous, previous.makesSameHeaders(as: job) {
+            if previous.difficulty != job.difficulty { earlierDifficulties[key, default: []].insert(previous.difficulty) }
+        } else {
+            earlierDifficulties[key] = nil
+        }
         if jobs[key] == nil { order.append(key) }
         jobs[key] = job
-        while order.count > Self.capacity { jobs[order.removeFirst()] = nil }
+        while order.count > Self.capacity {
+            let dropped = order.removeFirst()
+            jobs[dropped] = nil
+            earlierDifficulties[dropped] = nil
+        }
+        if clean { earlierDifficulties = earlierDifficulties.filter { jobs[$0.key] != nil } }
         current = (job, epoch)
     }
 
     /// The connection ended: nothing to mine. The jobs stay, for shares a resumed session takes.
     mutating func dropCurrent() { current = nil }
 
-    /// The job `candidate` was found for, if it is still valid.
+    /// The job `candidate` was found for, if it is still valid, at the difficulty the candidate
+    /// was found at when the pool re-sent the same job at another one since.
     func job(for candidate: ShareCandidate) -> MiningJob? {
-        jobs[Key(epoch: candidate.epoch, extranonce1: candidate.extranonce1, jobID: candidate.jobID)]
+        let key = Key(epoch: candidate.epoch, extranonce1: candidate.extranonce1, jobID: candidate.jobID)
+        guard let job = jobs[key] else { return nil }
+        guard candidate.targetDifficulty != job.difficulty,
+              earlierDifficulties[key]?.contains(candidate.targetDifficulty) == true else { return job }
+        return (try? MiningJob(notify: job.notify, extranonce1: job.extranonce1, extranonce2Size: job.extranonce2Size,
+                               difficulty: candidate.targetDifficulty, versionMask: job.versionMask)) ?? job
     }
 }
