@@ -27,6 +27,7 @@ public final class HashingEngine: Sendable {
     private let hardwareErrorCount = ManagedAtomic<UInt64>(0)
     private let threads = NIOLockedValueBox<[OSThread]>([])
     private let workSignal = WorkSignal()
+    private let jobSwitches: JobSwitchTracker
     private let batchTargetNanoseconds: UInt64
 
     /// - Parameters:
@@ -37,6 +38,7 @@ public final class HashingEngine: Sendable {
         self.kernel = kernel
         self.batchTargetNanoseconds = batchTargetNanoseconds
         counters = HashCounters(count: max(1, threadCount))
+        jobSwitches = JobSwitchTracker(threadCount: max(1, threadCount))
         (candidates, continuation) = AsyncStream.makeStream(of: ShareCandidate.self, bufferingPolicy: .bufferingNewest(4096))
     }
 
@@ -57,6 +59,7 @@ public final class HashingEngine: Sendable {
         let published = slot.withLockedValue { slot in
             let next = slot.generation + 1
             slot = (next, template)
+            jobSwitches.published(generation: next, notifiedAt: template?.notifiedAt)
             generation.store(next, ordering: .releasing)
             return next
         }
@@ -82,6 +85,9 @@ public final class HashingEngine: Sendable {
     public var totalHashes: UInt64 { hashCounts.reduce(0, &+) }
     /// Kernel results that failed the independent re-check (should stay 0).
     public var hardwareErrors: UInt64 { hardwareErrorCount.load(ordering: .relaxed) }
+    /// Job-switch latencies measured since the last call: for each template published with a
+    /// `notifiedAt`, the time from then until the last thread started hashing it.
+    public func takeJobSwitchLatencies() -> [Duration] { jobSwitches.take() }
 
     // MARK: - Worker
 
@@ -109,6 +115,7 @@ public final class HashingEngine: Sendable {
                     unit = units?.next()
                     nextNonce = 0
                 }
+                if unit != nil { jobSwitches.adopted(generation: publishedGeneration) }
             }
             guard let work = unit, let template = units?.template else {
                 // Nothing to hash: block until new work is published or the engine stops.

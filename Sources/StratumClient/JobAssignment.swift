@@ -15,9 +15,12 @@ public struct JobAssignment: Sendable, Hashable {
     /// Drop all earlier work: `clean_jobs`, a new prevhash, or the first job of a session.
     public let isClean: Bool
     public let poolURL: String
+    /// When the notify's line was read from the socket (nil when not known): the start of the
+    /// job-switch latency (notify read to every hashing thread on the new work).
+    public let receivedAt: ContinuousClock.Instant?
 
     public init(notify: MiningNotify, epoch: UInt64, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
-                versionMask: UInt32?, isClean: Bool, poolURL: String) {
+                versionMask: UInt32?, isClean: Bool, poolURL: String, receivedAt: ContinuousClock.Instant? = nil) {
         self.notify = notify
         self.epoch = epoch
         self.extranonce1 = extranonce1
@@ -26,5 +29,6 @@ public struct JobAssignment: Sendable, Hashable {
         self.versionMask = versionMask
         self.isClean = isClean
         self.poolURL = poolURL
+        self.receivedAt = receivedAt
     }
 }

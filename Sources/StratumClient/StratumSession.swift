@@ -336,13 +336,13 @@ public struct StratumSession {
             guard configuration.pool.versionRolling else { return [] }
             return agreeVersionMask(mask)
         case .notify(let notify):
-            return job(notify)
+            return job(notify, receivedAt: now)
         default:
             return []
         }
     }
 
-    private mutating func job(_ notify: MiningNotify) -> [Action] {
+    private mutating func job(_ notify: MiningNotify, receivedAt: Instant) -> [Action] {
         var actions: [Action] = []
         // A configure answer that has not come by the first job is given up: no rolling.
         if let id = pending.first(where: { if case .configure = $0.value.kind { true } else { false } })?.key {
@@ -371,7 +371,8 @@ public struct StratumSession {
         }
         let assignment = JobAssignment(notify: notify, epoch: configuration.epoch, extranonce1: context.extranonce1,
                                        extranonce2Size: context.extranonce2Size, difficulty: difficulty,
-                                       versionMask: versionMask, isClean: isClean, poolURL: configuration.poolURL)
+                                       versionMask: versionMask, isClean: isClean, poolURL: configuration.poolURL,
+                                       receivedAt: receivedAt)
         return actions + [.emit(.job(assignment))]
     }
 

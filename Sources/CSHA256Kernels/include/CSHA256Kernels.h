@@ -50,4 +50,9 @@ size_t sm_scan_armsha2(const sm_work *work, uint32_t first_nonce, uint32_t count
 size_t sm_scan_neon(const sm_work *work, uint32_t first_nonce, uint32_t count,
                     uint32_t *found, size_t found_capacity);
 
+/// Runs `iterations` (rounded down to a multiple of 4) dependent one-cycle integer adds and
+/// returns the number run, 0 where no such loop exists for this architecture. Timing it gives
+/// the core's clock (one add per cycle).
+uint64_t sm_dependent_add_chain(uint64_t iterations);
+
 #endif

@@ -110,6 +110,19 @@ public enum PrometheusExposition {
             out.sample("swiftminer_share_submit_latency_seconds_sum", ["worker": w.name], latency.sum / 1000)
             out.sample("swiftminer_share_submit_latency_seconds_count", ["worker": w.name], Double(latency.count))
         }
+
+        out.family("swiftminer_job_switch_latency_seconds", .histogram,
+                   "Time from reading a pool's notify to every hashing thread hashing the new job.")
+        for w in workers {
+            let latency = w.jobSwitchLatency
+            for bucket in latency.buckets.sorted(by: { $0.le < $1.le }) {
+                out.sample("swiftminer_job_switch_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)],
+                           Double(bucket.count))
+            }
+            out.sample("swiftminer_job_switch_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], Double(latency.count))
+            out.sample("swiftminer_job_switch_latency_seconds_sum", ["worker": w.name], latency.sum / 1000)
+            out.sample("swiftminer_job_switch_latency_seconds_count", ["worker": w.name], Double(latency.count))
+        }
         return out.text
     }
 

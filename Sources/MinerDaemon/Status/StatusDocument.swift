@@ -95,6 +95,9 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         /// Shares the hashes done should have found at the pool's difficulty (the share-rate check).
         public var expectedShares: Double = 0
         @NullEncoded public var warning: String?
+        /// Job-switch latency in milliseconds: from reading a notify to every hashing thread
+        /// hashing its work (same histogram shape as `submit_latency_ms`; added in schema 2).
+        public var jobSwitchLatency = SubmitLatency()
 
         public init() {}
 
@@ -103,7 +106,11 @@ public struct StatusDocument: Codable, Sendable, Hashable {
             case bestShareDifficulty = "best_share_difficulty", lastShareAt = "last_share_at"
             case blocksFound = "blocks_found", submitLatency = "submit_latency_ms", hashesTotal = "hashes_total"
             case expectedShares = "expected_shares"
+            case jobSwitchLatency = "job_switch_latency_ms"
         }
+
+        /// Upper bounds of the job-switch histogram, in milliseconds.
+        public static let jobSwitchBoundsMilliseconds: [Double] = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000]
 
         public struct Pool: Codable, Sendable, Hashable {
             public var url = ""
@@ -275,6 +282,7 @@ extension StatusDocument.Worker {
         hashesTotal = try c.value(.hashesTotal, or: 0)
         expectedShares = try c.value(.expectedShares, or: 0)
         warning = try c.decodeIfPresent(String.self, forKey: .warning)
+        jobSwitchLatency = try c.value(.jobSwitchLatency, or: jobSwitchLatency)
     }
 }
 

@@ -74,6 +74,8 @@ public actor MiningWorker {
     /// they were read.
     private func sampleHashCounts() {
         handle(.hashSample(counts: engine.hashCounts, hardwareErrors: engine.hardwareErrors))
+        let jobSwitches = engine.takeJobSwitchLatencies()
+        if !jobSwitches.isEmpty { handle(.jobSwitches(jobSwitches)) }
     }
 
     /// For shutdown, after `stopHashing()`: waits until every candidate the engine found is

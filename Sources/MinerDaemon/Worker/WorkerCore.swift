@@ -33,6 +33,8 @@ public struct WorkerCore {
         case submitResult(id: UInt64, ShareResult)
         /// The engine's cumulative per-thread hash counts and its re-verification failures.
         case hashSample(counts: [UInt64], hardwareErrors: UInt64)
+        /// Job-switch latencies the engine measured (notify read to every thread on the new work).
+        case jobSwitches([Duration])
     }
 
     public enum Action: Sendable {
@@ -101,6 +103,7 @@ public struct WorkerCore {
         status.name = name
         status.user = user
         status.submitLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.SubmitLatency.defaultBoundsMilliseconds)
+        status.jobSwitchLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.jobSwitchBoundsMilliseconds)
     }
 
     /// Submitted shares still waiting for their answer.
@@ -114,6 +117,9 @@ public struct WorkerCore {
         case .candidate(let candidate): actions = handle(candidate, at: moment)
         case .submitResult(let id, let result): actions = complete(id: id, result: result, at: moment)
         case .hashSample(let counts, let hardwareErrors): actions = sample(counts, hardwareErrors: hardwareErrors, at: moment)
+        case .jobSwitches(let latencies):
+            for latency in latencies { status.jobSwitchLatency.record(milliseconds: latency / .milliseconds(1)) }
+            actions = []
         }
         for case .setWork(let template) in actions { isHashing = template != nil }
         actions.append(.publish(snapshot))
@@ -188,7 +194,7 @@ public struct WorkerCore {
             status.pool.jobID = job.jobID
             status.pool.lastNotifyAt = moment.date
             status.pool.difficulty = assignment.difficulty
-            return install(job, epoch: assignment.epoch, clean: assignment.isClean)
+            return install(job, epoch: assignment.epoch, clean: assignment.isClean, notifiedAt: assignment.receivedAt)
                 + [.log(.debug, "new job \(job.jobID) (clean: \(assignment.isClean), difficulty \(assignment.difficulty))")]
         case .disconnected(let url, let reason):
             isAuthorized = false
@@ -205,10 +211,11 @@ public struct WorkerCore {
         }
     }
 
-    private mutating func install(_ job: MiningJob, epoch: UInt64, clean: Bool) -> [Action] {
+    private mutating func install(_ job: MiningJob, epoch: UInt64, clean: Bool,
+                                  notifiedAt: ContinuousClock.Instant? = nil) -> [Action] {
         jobs.install(job, epoch: epoch, clean: clean)
         // Shares found before the pool accepted our login would only be refused (or lost).
-        return isAuthorized ? [.setWork(WorkTemplate(job: job, epoch: epoch))] : []
+        return isAuthorized ? [.setWork(WorkTemplate(job: job, epoch: epoch, notifiedAt: notifiedAt))] : []
     }
 
     // MARK: - Candidates and answers
