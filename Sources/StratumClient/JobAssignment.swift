@@ -1,3 +1,4 @@
+import MiningCore
 import StratumProtocol
 
 /// A job as the worker core needs it: the validated notify plus the session values it was
@@ -15,9 +16,13 @@ public struct JobAssignment: Sendable, Hashable {
     /// Drop all earlier work: `clean_jobs`, a new prevhash, or the first job of a session.
     public let isClean: Bool
     public let poolURL: String
+    /// An exact share target, which then replaces the one `difficulty` implies: solo work, whose
+    /// share target is the network target itself. nil for pool jobs.
+    public let shareTarget: UInt256?
 
     public init(notify: MiningNotify, epoch: UInt64, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
-                versionMask: UInt32?, isClean: Bool, poolURL: String) {
+                versionMask: UInt32?, isClean: Bool, poolURL: String, shareTarget: UInt256? = nil) {
+        self.shareTarget = shareTarget
         self.notify = notify
         self.epoch = epoch
         self.extranonce1 = extranonce1

@@ -11,6 +11,9 @@ public struct WorkerSettings: Sendable {
     /// Adjusts the client configuration built from these settings (timeouts, backoff, failover
     /// delays); not read from the configuration file. nil: the client defaults.
     public var clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)?
+    /// Solo mining against a node instead of `pools` (then `user`/`password` are the node's RPC
+    /// login, unless `solo.cookieFile` is set).
+    public var solo: SoloSettings?
 
     public init(name: String, user: String, password: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 pools: [PoolConfiguration], clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)? = nil) {

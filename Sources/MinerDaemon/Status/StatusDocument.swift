@@ -4,7 +4,7 @@ import Foundation
 /// status` reads back, and what the metrics endpoint and the cgminer API render. One type for
 /// all of them, so their numbers cannot disagree. snake_case keys, sorted; fields are added,
 /// never removed or renamed, and a file of any earlier schema still decodes (what it lacks reads
-/// as the default). `schema` 2 added `history`.
+/// as the default). `schema` 2 added `history`, and later each worker's `solo` (null unless solo).
 public struct StatusDocument: Codable, Sendable, Hashable {
     public static let currentSchema = 2
 
@@ -95,11 +95,14 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         /// Shares the hashes done should have found at the pool's difficulty (the share-rate check).
         public var expectedShares: Double = 0
         @NullEncoded public var warning: String?
+        // Solo mining (issue 17): the node's answers to submitblock; null for pool workers.
+        @NullEncoded public var solo: Solo?
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case name, user, pool, hashrate, shares, warning
+            case solo
             case bestShareDifficulty = "best_share_difficulty", lastShareAt = "last_share_at"
             case blocksFound = "blocks_found", submitLatency = "submit_latency_ms", hashesTotal = "hashes_total"
             case expectedShares = "expected_shares"
@@ -271,6 +274,7 @@ extension StatusDocument.Worker {
         hashesTotal = try c.value(.hashesTotal, or: 0)
         expectedShares = try c.value(.expectedShares, or: 0)
         warning = try c.decodeIfPresent(String.self, forKey: .warning)
+        solo = try c.decodeIfPresent(Solo.self, forKey: .solo)
     }
 }
 
