@@ -414,7 +414,7 @@ private struct Reader {
         if let (value, line) = string(table, "user", "\(prefix).user") {
             if value.isEmpty { issue(line, "\(prefix).user", "must not be empty"); ok = false } else { user = value }
         } else if table["user"] == nil {
-            if !soloNeedsNoUser(table) {
+            if !hasSoloPool(table) {
                 issue(line, "\(prefix).user", "missing: the pool login (usually ADDRESS.WORKER)")
                 ok = false
             }
@@ -469,7 +469,8 @@ private struct Reader {
         var pool = PoolConfiguration(url: "")
         if let (url, urlLine) = string(table, "url", "\(path).url") {
             if PoolEndpoint(url: url) == nil {
-                issue(urlLine, "\(path).url", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
+                issue(urlLine, "\(path).url", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)"
+                    + (SoloSettings.isNodeURL(url) ? "; to mine solo against this node, add coinbase_addr" : ""))
             } else {
                 pool.url = url
             }
@@ -535,17 +536,18 @@ extension ConfigurationFile {
 }
 
 extension Reader {
+    /// A pool entry is a solo node when it says where the coinbase pays (an http:// URL alone is
+    /// a mistyped pool URL, and reported as one).
     static func isSoloPool(_ table: TOMLTable) -> Bool {
-        if case .string(let url)? = table["url"]?.value { return SoloSettings.isNodeURL(url) }
-        return table["coinbase_addr"] != nil || table["rpc_cookie_file"] != nil
+        table["coinbase_addr"] != nil || table["rpc_cookie_file"] != nil
     }
 
-    /// A worker whose node login comes from a cookie file needs no `user`.
-    func soloNeedsNoUser(_ worker: TOMLTable) -> Bool {
+    /// A solo worker's login is checked with its pool (a cookie file replaces `user`).
+    func hasSoloPool(_ worker: TOMLTable) -> Bool {
         guard case .array(let items)? = worker["pool"]?.value else { return false }
         return items.contains { item in
             guard case .table(let pool) = item.value else { return false }
-            return Self.isSoloPool(pool) && pool["rpc_cookie_file"] != nil
+            return Self.isSoloPool(pool)
         }
     }
 
