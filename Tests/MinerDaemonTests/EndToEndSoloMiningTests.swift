@@ -88,6 +88,10 @@ final class EndToEndSoloMiningTests: XCTestCase {
         XCTAssertEqual(worker.solo?.blockResults["accepted"], UInt64(submissions.count))
         XCTAssertEqual(worker.solo?.blocksSubmitted, UInt64(submissions.count))
         XCTAssertTrue(worker.pool.url.hasPrefix("http://127.0.0.1:"), worker.pool.url)
+        let metrics = PrometheusExposition.render(status: try run.status())
+        XCTAssertTrue(metrics.contains("swiftminer_solo_blocks_total{result=\"accepted\",worker=\"solo\"} \(submissions.count)")
+                      || metrics.contains("swiftminer_solo_blocks_total{worker=\"solo\",result=\"accepted\"} \(submissions.count)"),
+                      metrics.split(separator: "\n").filter { $0.contains("solo_blocks") }.joined(separator: "\n"))
         let perBlock = elapsed / Double(max(run.node.height, 1))
         print("solo mining, \(threads) thread(s): \(run.node.height) blocks accepted in \(String(format: "%.2f", elapsed)) s, "
             + "\(String(format: "%.3f", perBlock)) s per block; hashes \(worker.hashesTotal)")
