@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "MinerDaemon",
             dependencies: [
-                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient",
+                "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "SoloMining", "NodeRPCClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -140,6 +140,7 @@ let package = Package(
             name: "MinerDaemonTests",
             dependencies: [
                 "MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "StratumProtocol", "TestVectors",
+                "LocalNode", "SoloMining", "NodeRPCClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -188,7 +188,7 @@ _swiftminer_run() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(-o --url)
-    non_repeating_options=(--config -u --user -p --password -t --threads --kernel --status-file --share-log --log-level)
+    non_repeating_options=(--config -u --user -p --password --coinbase-addr -t --threads --kernel --status-file --share-log --log-level)
     __swiftminer_offer_flags_options 0
 
     # Offer option value completions
@@ -203,6 +203,9 @@ _swiftminer_run() {
         return
         ;;
     '-p'|'--password')
+        return
+        ;;
+    '--coinbase-addr')
         return
         ;;
     '-t'|'--threads')

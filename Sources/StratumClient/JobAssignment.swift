@@ -1,3 +1,4 @@
+import MiningCore
 import StratumProtocol
 
 /// A job as the worker core needs it: the validated notify plus the session values it was
@@ -18,9 +19,14 @@ public struct JobAssignment: Sendable, Hashable {
     /// When the notify's line was read from the socket (nil when not known): the start of the
     /// job-switch latency (notify read to every hashing thread on the new work).
     public let receivedAt: ContinuousClock.Instant?
+    /// An exact share target, which then replaces the one `difficulty` implies: solo work, whose
+    /// share target is the network target itself. nil for pool jobs.
+    public let shareTarget: UInt256?
 
     public init(notify: MiningNotify, epoch: UInt64, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
-                versionMask: UInt32?, isClean: Bool, poolURL: String, receivedAt: ContinuousClock.Instant? = nil) {
+                versionMask: UInt32?, isClean: Bool, poolURL: String, receivedAt: ContinuousClock.Instant? = nil,
+                shareTarget: UInt256? = nil) {
+        self.shareTarget = shareTarget
         self.notify = notify
         self.epoch = epoch
         self.extranonce1 = extranonce1

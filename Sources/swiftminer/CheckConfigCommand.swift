@@ -17,7 +17,13 @@ struct CheckConfigCommand: ParsableCommand {
             print("\(file): OK")
             print("kernel \(settings.kernel), status file \(settings.statusFile ?? "(none)"), share log \(settings.shareLog ?? "(none)")")
             for worker in settings.workers {
-                print("worker \(worker.name): user \(worker.user), \(worker.threads) thread(s), pools \(worker.pools.map(\.url).joined(separator: ", "))")
+                if let solo = worker.solo {
+                    let chains = SoloSettings.chains(ofAddress: solo.coinbaseAddress).chains.map(\.rawValue).joined(separator: "/")
+                    print("worker \(worker.name): solo against \(solo.url), coinbase \(solo.coinbaseAddress) (\(chains)), "
+                        + "\(worker.threads) thread(s), login \(solo.cookieFile.map { "cookie \($0)" } ?? "user \(worker.user)")")
+                } else {
+                    print("worker \(worker.name): user \(worker.user), \(worker.threads) thread(s), pools \(worker.pools.map(\.url).joined(separator: ", "))")
+                }
             }
         } catch {
             for issue in error.issues {

@@ -8,19 +8,22 @@ import StratumClient
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Mine against a Stratum v1 pool until SIGINT/SIGTERM (SIGHUP reloads the config file).")
+        abstract: "Mine against a Stratum v1 pool (or solo against a node) until SIGINT/SIGTERM (SIGHUP reloads the config file).")
 
     @Option(help: "TOML configuration file (see Config/swiftminer.toml). Flags given on the command line override it.")
     var config: String?
 
-    @Option(name: [.customShort("o"), .long], help: "Pool URL: stratum+tcp://HOST:PORT (stratum+ssl/tls/tcps for TLS). Repeat for failover pools. Replaces the first worker's pools.")
+    @Option(name: [.customShort("o"), .long], help: "Pool URL: stratum+tcp://HOST:PORT (stratum+ssl/tls/tcps for TLS). Repeat for failover pools. Replaces the first worker's pools. http(s)://HOST:PORT mines solo against that node (with --coinbase-addr).")
     var url: [String] = []
 
-    @Option(name: [.customShort("u"), .long], help: "Pool user (usually ADDRESS.WORKER).")
+    @Option(name: [.customShort("u"), .long], help: "Pool user (usually ADDRESS.WORKER); for solo mining the node's rpcuser.")
     var user: String?
 
     @Option(name: [.customShort("p"), .long], help: "Pool password (default: x).")
     var password: String?
+
+    @Option(name: .customLong("coinbase-addr"), help: "Solo mining: the address the coinbase pays (checked against the node's chain).")
+    var coinbaseAddress: String?
 
     @Option(name: [.customShort("t"), .long], help: "Hashing threads per worker (default: one per core).")
     var threads: Int?
@@ -39,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
 
     var overrides: CommandLineOverrides {
         CommandLineOverrides(urls: url, user: user, password: password, threads: threads, kernel: kernel,
-                             statusFile: statusFile, shareLog: shareLog, logLevel: logLevel)
+                             statusFile: statusFile, shareLog: shareLog, logLevel: logLevel, coinbaseAddress: coinbaseAddress)
     }
 
     func run() async throws {

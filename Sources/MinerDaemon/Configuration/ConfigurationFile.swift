@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NodeRPCClient
 import StratumClient
 import StratumProtocol
 
@@ -52,9 +53,12 @@ public struct CommandLineOverrides: Sendable {
     /// `--share-log` ("" disables it).
     public var shareLog: String?
     public var logLevel: Logger.Level?
+    /// `--coinbase-addr`: solo mining's payout address (with `-o http://…`).
+    public var coinbaseAddress: String?
 
     public init(urls: [String] = [], user: String? = nil, password: String? = nil, threads: Int? = nil, kernel: KernelChoice? = nil,
-                statusFile: String? = nil, shareLog: String? = nil, logLevel: Logger.Level? = nil) {
+                statusFile: String? = nil, shareLog: String? = nil, logLevel: Logger.Level? = nil, coinbaseAddress: String? = nil) {
+        self.coinbaseAddress = coinbaseAddress
         self.urls = urls
         self.user = user
         self.password = password
@@ -129,6 +133,14 @@ public enum ConfigurationFile {
         func flag(_ name: String, _ message: String) {
             issues.append(ConfigurationIssue(file: "command line", line: nil, key: name, message: message))
         }
+        if overrides.coinbaseAddress != nil && !overrides.urls.contains(where: SoloSettings.isNodeURL)
+            && settings.workers.first?.solo == nil {
+            flag("--coinbase-addr", "only for solo mining: give the node's URL with -o http://HOST:PORT")
+        }
+        if let address = overrides.coinbaseAddress, !overrides.urls.contains(where: SoloSettings.isNodeURL),
+           settings.workers.first?.solo != nil {
+            settings.workers[0].solo?.coinbaseAddress = address
+        }
         if !overrides.urls.isEmpty || overrides.user != nil || overrides.password != nil {
             if settings.workers.isEmpty {
                 settings.workers.append(WorkerSettings(name: "default", user: "", password: "x",
@@ -136,10 +148,15 @@ public enum ConfigurationFile {
                                                        pools: []))
             }
             if !overrides.urls.isEmpty {
-                for url in overrides.urls where PoolEndpoint(url: url) == nil {
-                    flag("-o", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
+                if overrides.urls.contains(where: SoloSettings.isNodeURL) {
+                    applySoloOverrides(overrides, to: &settings.workers[0], flag: flag)
+                } else {
+                    for url in overrides.urls where PoolEndpoint(url: url) == nil {
+                        flag("-o", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
+                    }
+                    settings.workers[0].pools = overrides.urls.map { PoolConfiguration(url: $0) }
+                    settings.workers[0].solo = nil
                 }
-                settings.workers[0].pools = overrides.urls.map { PoolConfiguration(url: $0) }
             }
             if let user = overrides.user { settings.workers[0].user = user }
             if let password = overrides.password { settings.workers[0].password = password }
@@ -157,6 +174,10 @@ public enum ConfigurationFile {
                                              message: "no worker: add a [[worker]] with a [[worker.pool]], or give -o URL -u USER"))
         }
         for (index, worker) in settings.workers.enumerated() {
+            if let solo = worker.solo {
+                issues += soloIssues(solo, worker: worker, index: index, origin: origin)
+                continue
+            }
             if worker.pools.isEmpty {
                 issues.append(ConfigurationIssue(file: origin, line: nil, key: "worker[\(index)].pool",
                                                  message: "no pool: add a [[worker.pool]] or give -o URL"))
@@ -394,8 +415,10 @@ private struct Reader {
         if let (value, line) = string(table, "user", "\(prefix).user") {
             if value.isEmpty { issue(line, "\(prefix).user", "must not be empty"); ok = false } else { user = value }
         } else if table["user"] == nil {
-            issue(line, "\(prefix).user", "missing: the pool login (usually ADDRESS.WORKER)")
-            ok = false
+            if !hasSoloPool(table) {
+                issue(line, "\(prefix).user", "missing: the pool login (usually ADDRESS.WORKER)")
+                ok = false
+            }
         } else {
             ok = false
         }
@@ -407,11 +430,18 @@ private struct Reader {
                                          exclusiveLower: true)
         let timers = self.timers(table, prefix: prefix)
         var pools: [PoolConfiguration] = []
+        var solo: SoloSettings?
         if let node = table["pool"] {
             if case .array(let items) = node.value, items.allSatisfy({ if case .table = $0.value { true } else { false } }) {
                 for (poolIndex, item) in items.enumerated() {
                     guard case .table(let pool) = item.value else { continue }
-                    if let parsed = self.pool(pool, path: "\(prefix).pool[\(poolIndex)]", line: item.line) {
+                    if Self.isSoloPool(pool) {
+                        if let parsed = soloPool(pool, path: "\(prefix).pool[\(poolIndex)]", line: item.line, poolCount: items.count) {
+                            solo = parsed
+                        } else {
+                            ok = false
+                        }
+                    } else if let parsed = self.pool(pool, path: "\(prefix).pool[\(poolIndex)]", line: item.line) {
                         pools.append(parsed)
                     } else {
                         ok = false
@@ -426,8 +456,13 @@ private struct Reader {
             issue(line, "\(prefix).pool", "missing: at least one [[worker.pool]] with a url")
             ok = false
         }
+        if let solo, solo.cookieFile == nil, user.isEmpty || table["password"] == nil {
+            issue(line, "\(prefix).user", "solo mining needs the node's RPC login: user and password, or rpc_cookie_file in the pool")
+            ok = false
+        }
         guard ok else { return nil }
         var settings = WorkerSettings(name: name, user: user, password: password, threads: threads, pools: pools)
+        settings.solo = solo
         if let targetShareInterval { settings.targetShareInterval = targetShareInterval }
         settings.timers = timers
         return settings
@@ -479,7 +514,8 @@ private struct Reader {
         var pool = PoolConfiguration(url: "")
         if let (url, urlLine) = string(table, "url", "\(path).url") {
             if PoolEndpoint(url: url) == nil {
-                issue(urlLine, "\(path).url", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
+                issue(urlLine, "\(path).url", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)"
+                    + (SoloSettings.isNodeURL(url) ? "; to mine solo against this node, add coinbase_addr" : ""))
             } else {
                 pool.url = url
             }
@@ -504,5 +540,94 @@ private struct Reader {
             pool.allowReconnectToOtherHost = value
         }
         return issues.count == before ? pool : nil
+    }
+}
+
+// MARK: - Solo mining (issue 17): a [[worker.pool]] with an http(s):// URL is the worker's own node
+
+extension ConfigurationFile {
+    /// `-o http://…`: the first worker mines solo against that node (one node, no failover list).
+    static func applySoloOverrides(_ overrides: CommandLineOverrides, to worker: inout WorkerSettings,
+                                   flag: (String, String) -> Void) {
+        guard overrides.urls.count == 1, let url = overrides.urls.first else {
+            flag("-o", "solo mining takes exactly one node URL (no failover list, no Stratum pools beside it)")
+            return
+        }
+        if NodeEndpoint(url: url) == nil { flag("-o", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)") }
+        var solo = worker.solo ?? SoloSettings(url: url, coinbaseAddress: "")
+        solo.url = url
+        if let address = overrides.coinbaseAddress { solo.coinbaseAddress = address }
+        worker.solo = solo
+        worker.pools = []
+    }
+
+    /// What a solo worker needs to start: a usable URL, an address valid on some chain, a login.
+    static func soloIssues(_ solo: SoloSettings, worker: WorkerSettings, index: Int, origin: String) -> [ConfigurationIssue] {
+        var issues: [ConfigurationIssue] = []
+        func issue(_ key: String, _ message: String) {
+            issues.append(ConfigurationIssue(file: origin, line: nil, key: "worker[\(index)].\(key)", message: message))
+        }
+        if NodeEndpoint(url: solo.url) == nil { issue("pool[0].url", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)") }
+        if solo.coinbaseAddress.isEmpty {
+            issue("pool[0].coinbase_addr", "solo mining needs a payout address (coinbase_addr = \"…\" or --coinbase-addr)")
+        } else if let problem = SoloSettings.chains(ofAddress: solo.coinbaseAddress).problem {
+            issue("pool[0].coinbase_addr", problem)
+        }
+        if solo.cookieFile == nil && worker.user.isEmpty {
+            issue("user", "solo mining needs the node's RPC login: -u RPCUSER -p RPCPASS, or rpc_cookie_file in the config")
+        }
+        return issues
+    }
+}
+
+extension Reader {
+    /// A pool entry is a solo node when it says where the coinbase pays (an http:// URL alone is
+    /// a mistyped pool URL, and reported as one).
+    static func isSoloPool(_ table: TOMLTable) -> Bool {
+        table["coinbase_addr"] != nil || table["rpc_cookie_file"] != nil
+    }
+
+    /// A solo worker's login is checked with its pool (a cookie file replaces `user`).
+    func hasSoloPool(_ worker: TOMLTable) -> Bool {
+        guard case .array(let items)? = worker["pool"]?.value else { return false }
+        return items.contains { item in
+            guard case .table(let pool) = item.value else { return false }
+            return Self.isSoloPool(pool)
+        }
+    }
+
+    /// `url = "http(s)://HOST:PORT"`, `coinbase_addr`, optional `rpc_cookie_file` and `poll_interval`.
+    mutating func soloPool(_ table: TOMLTable, path: String, line: Int, poolCount: Int) -> SoloSettings? {
+        checkKeys(table, known: ["url", "coinbase_addr", "rpc_cookie_file", "poll_interval"], prefix: path)
+        let before = issues.count
+        if poolCount > 1 {
+            issue(line, path, "a solo node (http:// URL) must be the worker's only pool: give solo mining a [[worker]] of its own")
+        }
+        var solo = SoloSettings(url: "", coinbaseAddress: "")
+        if let (url, urlLine) = string(table, "url", "\(path).url") {
+            if NodeEndpoint(url: url) == nil {
+                issue(urlLine, "\(path).url", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)")
+            } else {
+                solo.url = url
+            }
+        } else if table["url"] == nil {
+            issue(line, "\(path).url", "missing: the node's RPC URL, e.g. \"http://127.0.0.1:8332\"")
+        }
+        if let (address, addressLine) = string(table, "coinbase_addr", "\(path).coinbase_addr") {
+            if let problem = SoloSettings.chains(ofAddress: address).problem {
+                issue(addressLine, "\(path).coinbase_addr", problem)
+            } else {
+                solo.coinbaseAddress = address
+            }
+        } else if table["coinbase_addr"] == nil {
+            issue(line, "\(path).coinbase_addr", "missing: the address the coinbase pays (solo mining)")
+        }
+        if let (cookie, cookieLine) = string(table, "rpc_cookie_file", "\(path).rpc_cookie_file") {
+            if cookie.isEmpty { issue(cookieLine, "\(path).rpc_cookie_file", "must not be empty") } else { solo.cookieFile = cookie }
+        }
+        if let seconds = number(table, "poll_interval", "\(path).poll_interval", 0.1...3600) {
+            solo.pollInterval = .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return issues.count == before ? solo : nil
     }
 }

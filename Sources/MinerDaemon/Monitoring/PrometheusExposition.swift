@@ -68,6 +68,18 @@ public enum PrometheusExposition {
 
         out.perWorker("swiftminer_blocks_found_total", .counter, "Shares that met the network target.", workers) { Double($0.blocksFound) }
 
+        // Solo mining (issue 17): only workers mining against a node have these samples.
+        out.family("swiftminer_solo_blocks_total", .counter,
+                   "Solo mining: blocks sent with submitblock, by the node's answer (accepted, duplicate, high-hash, inconclusive, ...).")
+        for w in workers {
+            guard let solo = w.solo else { continue }
+            var results = solo.blockResults
+            results["accepted", default: 0] += 0
+            for result in results.keys.sorted() {
+                out.sample("swiftminer_solo_blocks_total", ["worker": w.name, "result": result], Double(results[result]!))
+            }
+        }
+
         out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers) { $0.bestShareDifficulty }
 
         out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")

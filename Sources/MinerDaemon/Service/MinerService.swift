@@ -1,6 +1,7 @@
 import Foundation
 import HashingEngine
 import Logging
+import NodeRPCClient
 import ServiceLifecycle
 import StratumClient
 import UnixSignals
@@ -60,7 +61,7 @@ public final class MinerService: Service, Sendable {
     private struct Worker: Sendable {
         let settings: WorkerSettings
         let engine: HashingEngine
-        let client: StratumClient
+        let client: any WorkSource
         let miningWorker: MiningWorker
     }
 
@@ -110,13 +111,16 @@ public final class MinerService: Service, Sendable {
                                        batchTargetNanoseconds: UInt64(settings.hashingBatchTarget / .nanoseconds(1)))
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
-            let client = StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent),
-                                       logger: workerLogger)
+            let client: any WorkSource = worker.solo.map {
+                SoloWorkSource(settings: $0, user: worker.user, password: worker.password, logger: workerLogger)
+            } ?? StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent), logger: workerLogger)
             let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
                                             logger: logger, updates: updateSink, observer: observer,
                                             sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier),
                                             pools: worker.pools, targetShareInterval: worker.targetShareInterval)
-            logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), pools \(worker.pools.map(\.url))")
+            let source: String = worker.solo.map { "solo against \(NodeEndpoint(url: $0.url)?.description ?? $0.url)" }
+                ?? "pools \(worker.pools.map { $0.url })"
+            logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), \(source)")
             return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
         }
         for worker in workers { worker.engine.start() }

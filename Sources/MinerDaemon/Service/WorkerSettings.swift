@@ -15,6 +15,9 @@ public struct WorkerSettings: Sendable {
     /// Adjusts the client configuration built from these settings (timeouts, backoff, failover
     /// delays) after `timers`; not read from the configuration file (tests use it). nil: `timers` only.
     public var clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)?
+    /// Solo mining against a node instead of `pools` (then `user`/`password` are the node's RPC
+    /// login, unless `solo.cookieFile` is set).
+    public var solo: SoloSettings?
 
     public init(name: String, user: String, password: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 pools: [PoolConfiguration], clientTuning: (@Sendable (inout StratumClientConfiguration) -> Void)? = nil) {

@@ -4,7 +4,7 @@ import Foundation
 /// status` reads back, and what the metrics endpoint and the cgminer API render. One type for
 /// all of them, so their numbers cannot disagree. snake_case keys, sorted; fields are added,
 /// never removed or renamed, and a file of any earlier schema still decodes (what it lacks reads
-/// as the default). `schema` 2 added `history`.
+/// as the default). `schema` 2 added `history`, and later each worker's `solo` (null unless solo).
 public struct StatusDocument: Codable, Sendable, Hashable {
     public static let currentSchema = 2
 
@@ -98,11 +98,14 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         /// Job-switch latency in milliseconds: from reading a notify to every hashing thread
         /// hashing its work (same histogram shape as `submit_latency_ms`; added in schema 2).
         public var jobSwitchLatency = SubmitLatency()
+        // Solo mining (issue 17): the node's answers to submitblock; null for pool workers.
+        @NullEncoded public var solo: Solo?
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case name, user, pool, hashrate, shares, warning
+            case solo
             case bestShareDifficulty = "best_share_difficulty", lastShareAt = "last_share_at"
             case blocksFound = "blocks_found", submitLatency = "submit_latency_ms", hashesTotal = "hashes_total"
             case expectedShares = "expected_shares"
@@ -283,6 +286,7 @@ extension StatusDocument.Worker {
         expectedShares = try c.value(.expectedShares, or: 0)
         warning = try c.decodeIfPresent(String.self, forKey: .warning)
         jobSwitchLatency = try c.value(.jobSwitchLatency, or: jobSwitchLatency)
+        solo = try c.decodeIfPresent(Solo.self, forKey: .solo)
     }
 }
 

@@ -9,7 +9,7 @@ import StratumClient
 public actor MiningWorker {
     public nonisolated let name: String
     private var core: WorkerCore
-    private let client: StratumClient
+    private let client: any WorkSource
     private let engine: HashingEngine
     private let logger: Logger
     private let updates: AsyncStream<WorkerUpdate>.Continuation
@@ -23,13 +23,13 @@ public actor MiningWorker {
     ///   - updates: where snapshots and share outcomes go (the status reporter).
     ///   - observer: also told each share outcome (the share log's readers: demo's output, tests).
     ///   - pools, targetShareInterval: for the suggested difficulty (see `WorkerCore`).
-    public init(name: String, user: String, client: StratumClient, engine: HashingEngine, logger: Logger,
+    public init(name: String, user: String, client: any WorkSource, engine: HashingEngine, logger: Logger,
                 updates: AsyncStream<WorkerUpdate>.Continuation, observer: (@Sendable (ShareEvent) -> Void)? = nil,
                 sampleInterval: Duration = .seconds(1), pools: [PoolConfiguration] = [],
                 targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval) {
         self.name = name
         core = WorkerCore(name: name, user: user, threads: engine.threadCount, pools: pools,
-                          targetShareInterval: targetShareInterval)
+                          targetShareInterval: targetShareInterval, solo: client.isSolo)
         self.client = client
         self.engine = engine
         var logger = logger
@@ -46,7 +46,7 @@ public actor MiningWorker {
         updates.yield(.snapshot(core.snapshot))
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [client] in
-                for await event in client.events { await self.handle(.client(event)) }
+                for await event in await client.events { await self.handle(.client(event)) }
             }
             group.addTask { [engine] in
                 for await candidate in engine.candidates { await self.handle(.candidate(candidate)) }

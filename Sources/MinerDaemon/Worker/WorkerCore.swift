@@ -84,13 +84,17 @@ public struct WorkerCore {
     private var isHashing = false
     private var wasHashingAtLastSample = false
     private var lastSampleTime: Double?
+    /// Solo mining: every share is a block, and the node's answers are counted by reason.
+    private var soloBlocks: SoloBlockTally?
 
     /// - Parameters:
     ///   - pools: the worker's pool list, for each pool's `suggest_difficulty` setting.
     ///   - targetShareInterval: seconds per share the automatic suggestion aims at.
+    ///   - solo: the work comes from a node (`SoloWorkSource`): count block answers.
     public init(name: String, user: String, threads: Int, origin: ContinuousClock.Instant = .now,
                 pools: [PoolConfiguration] = [],
-                targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval) {
+                targetShareInterval: Double = AutoSuggestedDifficulty.defaultTargetShareInterval, solo: Bool = false) {
+        soloBlocks = solo ? SoloBlockTally() : nil
         self.name = name
         self.user = user
         self.threads = threads
@@ -133,6 +137,7 @@ public struct WorkerCore {
         status.bestShareDifficulty = counters.bestShareDifficulty
         status.blocksFound = counters.blocksFound
         status.expectedShares = expectedShares.rounded3
+        status.solo = soloBlocks?.status
         return WorkerSnapshot(status: status, threads: threads, counters: counters)
     }
 
@@ -185,9 +190,15 @@ public struct WorkerCore {
         case .job(let assignment):
             let job: MiningJob
             do {
-                job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
-                                    extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,
-                                    versionMask: assignment.versionMask ?? 0)
+                if let shareTarget = assignment.shareTarget {
+                    job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
+                                        extranonce2Size: assignment.extranonce2Size, shareTarget: shareTarget,
+                                        versionMask: assignment.versionMask ?? 0)
+                } else {
+                    job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
+                                        extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,
+                                        versionMask: assignment.versionMask ?? 0)
+                }
             } catch {
                 return [.log(.warning, "ignoring job \(assignment.notify.jobID.prefix(64)): \(error)")]
             }
@@ -270,6 +281,7 @@ public struct WorkerCore {
         }
         // Credited at the difficulty of the job it was found for, whatever the pool set since.
         counters.recordOutcome(outcome, targetDifficulty: candidate.targetDifficulty)
+        soloBlocks?.record(result, at: moment.date)
         if outcome != .lost {
             status.submitLatency.record(milliseconds: latency / .milliseconds(1))
         }
