@@ -32,12 +32,17 @@ final class EndToEndVardiffResendTests: XCTestCase {
         }
         try await run.stop()
         let stats = run.pool.stats
-        XCTAssertEqual(stats.rejected, 0, "\(personality): \(stats.rejectedByReason)", file: file, line: line)
+        // public-pool's re-send is a clean job: a share already on its way when the pool dropped the
+        // old job is refused as not found — a race on the wire, counted stale by the miner, never
+        // invalid. miningcore's re-send keeps the job, so nothing at all may be refused there.
+        let raced = personality == .publicPool ? stats.rejectedByReason[.jobNotFound] ?? 0 : 0
+        XCTAssertEqual(stats.rejected, raced, "\(personality): \(stats.rejectedByReason)", file: file, line: line)
+        XCTAssertLessThanOrEqual(raced, 3, "only shares in flight at one of the three changes", file: file, line: line)
         XCTAssertNil(stats.rejectedByReason[.duplicate], file: file, line: line)
         let hashes = stats.acceptedShares.map(\.hash)
         XCTAssertEqual(Set(hashes).count, hashes.count, "no header submitted twice", file: file, line: line)
         XCTAssertEqual(run.counters.lost, 0, file: file, line: line)
-        XCTAssertEqual(run.counters.stale, 0, file: file, line: line)
+        XCTAssertEqual(run.counters.stale, UInt64(raced), "the refused shares count as stale", file: file, line: line)
         XCTAssertFalse(run.logs.records.contains { $0.message.contains("failed re-verification") },
                        "no candidate counted as a hardware error", file: file, line: line)
         XCTAssertTrue(stats.acceptedShares.allSatisfy { $0.shareDifficulty >= $0.difficulty }, file: file, line: line)
