@@ -203,6 +203,7 @@ public enum StratumFuzz {
             nextToken += 1
             submitted.insert(token)
             let share = ShareSubmission(jobID: assignment.notify.jobID, epoch: assignment.epoch,
+                                        jobGeneration: assignment.jobGeneration,
                                         extranonce1: assignment.extranonce1, extranonce2: extranonce2,
                                         ntime: assignment.notify.ntime, nonce: nonce, versionBits: versionBits)
             perform(session.handle(.submit(share, token: token, now: now)))

@@ -7,6 +7,9 @@ public struct JobAssignment: Sendable, Hashable {
     public let notify: MiningNotify
     /// Connection counter: shares carry it back so a share from an old session is never sent.
     public let epoch: UInt64
+    /// The session's count of clean jobs when this one came (see `StratumSession.jobGeneration`);
+    /// shares carry it back. 0 for work that no Stratum session issued.
+    public let jobGeneration: UInt64
     public let extranonce1: [UInt8]
     public let extranonce2Size: Int
     /// The difficulty in force when the job arrived.
@@ -23,12 +26,13 @@ public struct JobAssignment: Sendable, Hashable {
     /// share target is the network target itself. nil for pool jobs.
     public let shareTarget: UInt256?
 
-    public init(notify: MiningNotify, epoch: UInt64, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
+    public init(notify: MiningNotify, epoch: UInt64, jobGeneration: UInt64 = 0, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
                 versionMask: UInt32?, isClean: Bool, poolURL: String, receivedAt: ContinuousClock.Instant? = nil,
                 shareTarget: UInt256? = nil) {
         self.shareTarget = shareTarget
         self.notify = notify
         self.epoch = epoch
+        self.jobGeneration = jobGeneration
         self.extranonce1 = extranonce1
         self.extranonce2Size = extranonce2Size
         self.difficulty = difficulty

@@ -406,7 +406,6 @@ public final class StratumClient: Sendable {
             userAgent: configuration.userAgent, epoch: epoch, previousSubscriptionID: resume.subscriptionID,
             previousExtranonce1: resume.extranonce1, requestTimeout: configuration.subscribeTimeout,
             idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
-            returnToPrimaryAfter: nil,  // the primary is probed instead (see `probePrimary`)
             versionRollingMask: configuration.versionRollingMask,
             carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout,
             suggestedDifficulty: suggested, suggestDifficultyMinimumChange: configuration.suggestDifficultyMinimumChange,

@@ -78,8 +78,6 @@ public struct StratumSession {
 
     /// Most state-changing notifications kept while waiting for the subscribe answer.
     public static let maxQueuedNotifications = 64
-    /// Most job ids remembered as valid (since the last clean job).
-    public static let maxValidJobs = 64
 
     public let configuration: StratumSessionConfiguration
     public private(set) var phase: Phase = .idle
@@ -110,14 +108,17 @@ public struct StratumSession {
     private var lastReceived: Instant?
     private var pendingExtranonce: JobContext?
     private var lastPrevHash: [UInt8]?
-    private var validJobs: [String: JobContext] = [:]
-    private var validJobOrder: [String] = []
     /// Carried shares waiting for this session to be resumed and authorized.
     private var resubmitQueue: [CarriedShare] = []
     /// The pool resumed the previous subscription (same extranonce1).
     public private(set) var resumed = false
     /// Whether a `mining.notify` was applied on this connection (for the job timeout).
     public private(set) var hasJob = false
+    /// Clean jobs so far on this connection. Each job carries the count in force when it came, and
+    /// so does every share found for it: a share is sent only while no clean job has followed its
+    /// job. Which jobs are valid is the worker's job table; this only closes the race between the
+    /// table and the wire (a clean job read here while the share was on its way).
+    public private(set) var jobGeneration: UInt64 = 0
 
     public init(configuration: StratumSessionConfiguration) {
         self.configuration = configuration
@@ -361,18 +362,11 @@ public struct StratumSession {
         }
         let isClean = notify.cleanJobs || lastPrevHash != notify.prevHash || extranonceChanged
         lastPrevHash = notify.prevHash
-        if isClean {
-            validJobs.removeAll()
-            validJobOrder.removeAll()
-        }
-        if validJobs.updateValue(context, forKey: notify.jobID) == nil {
-            validJobOrder.append(notify.jobID)
-            if validJobOrder.count > Self.maxValidJobs { validJobs[validJobOrder.removeFirst()] = nil }
-        }
-        let assignment = JobAssignment(notify: notify, epoch: configuration.epoch, extranonce1: context.extranonce1,
-                                       extranonce2Size: context.extranonce2Size, difficulty: difficulty,
-                                       versionMask: versionMask, isClean: isClean, poolURL: configuration.poolURL,
-                                       receivedAt: receivedAt)
+        if isClean { jobGeneration += 1 }
+        let assignment = JobAssignment(notify: notify, epoch: configuration.epoch, jobGeneration: jobGeneration,
+                                       extranonce1: context.extranonce1, extranonce2Size: context.extranonce2Size,
+                                       difficulty: difficulty, versionMask: versionMask, isClean: isClean,
+                                       poolURL: configuration.poolURL, receivedAt: receivedAt)
         return actions + [.emit(.job(assignment))]
     }
 
@@ -419,12 +413,12 @@ public struct StratumSession {
         }
         guard share.epoch == configuration.epoch else { return lost("not sent: share from an earlier session") }
         guard phase == .mining else { return lost("not sent: not authorized") }
-        guard let context = validJobs[share.jobID] else {
-            return [.resolve(token: token, .rejected(.stale, message: "not sent: job \(share.jobID.prefix(64)) is no longer valid"))]
+        guard share.jobGeneration == jobGeneration else {
+            return [.resolve(token: token, .rejected(.stale, message: "not sent: a clean job replaced job \(share.jobID.prefix(64))"))]
         }
-        guard share.extranonce1 == context.extranonce1 else { return lost("not sent: extranonce1 of another session") }
-        guard share.extranonce2.count == context.extranonce2Size else {
-            return lost("not sent: extranonce2 is \(share.extranonce2.count) bytes, expected \(context.extranonce2Size)")
+        guard share.extranonce1 == extranonce1 else { return lost("not sent: extranonce1 of another session") }
+        guard share.extranonce2.count == extranonce2Size else {
+            return lost("not sent: extranonce2 is \(share.extranonce2.count) bytes, expected \(extranonce2Size)")
         }
         let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
                                            extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
@@ -531,9 +525,6 @@ public struct StratumSession {
             protocolErrorCount += 1
             return actions + [.emit(.protocolError("no mining.notify within \(limit) of authorization; reconnecting"))]
                 + close(.noJob(after: limit))
-        }
-        if let after = configuration.returnToPrimaryAfter, let since = authorizedAt, now - since >= after {
-            return actions + close(.returnToPrimary)
         }
         return actions
     }

@@ -18,8 +18,6 @@ public struct StratumSessionConfiguration: Sendable {
     public var submitTimeout: Duration
     /// Close (`.noJob`) when no `mining.notify` arrived this long after authorization; nil: never.
     public var jobTimeout: Duration?
-    /// Set on a non-primary pool: close with `.returnToPrimary` after being authorized this long.
-    public var returnToPrimaryAfter: Duration?
     public var versionRollingMask: UInt32
     /// When the connection ends with shares still unanswered (and the reason allows it), hand
     /// them back with `.carry` instead of resolving them lost, and take `.resubmit` shares to send
@@ -37,7 +35,7 @@ public struct StratumSessionConfiguration: Sendable {
     public init(pool: PoolConfiguration, poolURL: String? = nil, user: String, password: String, userAgent: String,
                 epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
                 requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
-                submitTimeout: Duration = .seconds(30), returnToPrimaryAfter: Duration? = nil,
+                submitTimeout: Duration = .seconds(30),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false,
                 jobTimeout: Duration? = nil, suggestedDifficulty: Double? = nil,
                 suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
@@ -57,7 +55,6 @@ public struct StratumSessionConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
         self.submitTimeout = submitTimeout
-        self.returnToPrimaryAfter = returnToPrimaryAfter
         self.versionRollingMask = versionRollingMask
     }
 }

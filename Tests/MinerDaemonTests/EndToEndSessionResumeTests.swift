@@ -52,7 +52,7 @@ final class EndToEndSessionResumeTests: XCTestCase {
     }
 
     static func share(epoch: UInt64, nonce: UInt32, extranonce1: [UInt8] = extranonce1) -> ShareSubmission {
-        ShareSubmission(jobID: "j1", epoch: epoch, extranonce1: extranonce1, extranonce2: [0, 0, 0, 1],
+        ShareSubmission(jobID: "j1", epoch: epoch, jobGeneration: 1, extranonce1: extranonce1, extranonce2: [0, 0, 0, 1],
                         ntime: 0x64b3_f3ec, nonce: nonce, versionBits: nil)
     }
 

@@ -76,6 +76,22 @@ final class WorkerCoreTests: XCTestCase {
         XCTAssertEqual(h.send(.candidate(h.candidate(job: "j2"))).submits.count, 1)
     }
 
+    /// The session sends a share only while no clean job followed the share's job: the core gives
+    /// each share the generation of the job it was found for (not the newest job's).
+    func testASubmitCarriesTheGenerationOfItsOwnJob() {
+        var h = CoreHarness()
+        h.establish()
+        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9, clean: true, generation: 4))))
+        _ = h.send(.client(.job(h.assignment("j2", difficulty: 1e-9, generation: 4))))
+        XCTAssertEqual(h.send(.candidate(h.candidate(job: "j1"))).submits.map(\.share.jobGeneration), [4])
+        _ = h.send(.client(.job(h.assignment("j3", difficulty: 1e-9, clean: true, generation: 5))))
+        // (The harness's jobs share their headers: each candidate starts at its own nonce, or it is a duplicate.)
+        XCTAssertEqual(h.send(.candidate(h.candidate(job: "j3", startNonce: 1 << 16))).submits.map(\.share.jobGeneration), [5])
+        // The current job rebuilt for a new version-rolling mask keeps its generation.
+        _ = h.send(.client(.versionRollingMask(0x1fff_e000)))
+        XCTAssertEqual(h.send(.candidate(h.candidate(job: "j3", startNonce: 1 << 20))).submits.map(\.share.jobGeneration), [5])
+    }
+
     func testAShareThePoolCallsStaleCountsAsStaleNotRejected() {
         var h = CoreHarness()
         h.establish()
@@ -296,14 +312,15 @@ struct CoreHarness {
         _ = send(.client(.authorized(worker: "tester.rig1")))
     }
 
-    mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false, ntime: String = "64b3f3ec") -> JobAssignment {
+    mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false, ntime: String = "64b3f3ec",
+                             generation: UInt64 = 1) -> JobAssignment {
         let notify = try! MiningNotify(params: [
             .string(jobID), "171592f223740e92d223f6e68bff25279af7ac4f2246451e0000000200000000", "0200000001", "ffffffff", [],
             "20000000", "192495f8", .string(ntime), .bool(clean),
         ])
         jobs[jobID] = (try! MiningJob(notify: notify, extranonce1: Self.extranonce1, extranonce2Size: 4, difficulty: difficulty), epoch)
-        return JobAssignment(notify: notify, epoch: epoch, extranonce1: Self.extranonce1, extranonce2Size: 4,
-                             difficulty: difficulty, versionMask: nil, isClean: clean, poolURL: Self.url)
+        return JobAssignment(notify: notify, epoch: epoch, jobGeneration: generation, extranonce1: Self.extranonce1,
+                             extranonce2Size: 4, difficulty: difficulty, versionMask: nil, isClean: clean, poolURL: Self.url)
     }
 
     /// The first nonce from `startNonce` whose header meets the job's share target, as the engine reports it.

@@ -86,7 +86,8 @@ final class EndToEndTests: XCTestCase {
                 XCTAssertEqual(assignment.extranonce1, [0xe2, 0x6e, 0x19, 0x28])
                 XCTAssertTrue(assignment.isClean)
                 submitResult = await client.submit(ShareSubmission(
-                    jobID: assignment.notify.jobID, epoch: assignment.epoch, extranonce1: assignment.extranonce1,
+                    jobID: assignment.notify.jobID, epoch: assignment.epoch, jobGeneration: assignment.jobGeneration,
+                    extranonce1: assignment.extranonce1,
                     extranonce2: [0xc7, 0x08, 0, 0], ntime: 0x64b3_f3ec, nonce: 0xed46_0d91, versionBits: 0x2000))
             case .connecting(_, let attempt) where job != nil:
                 XCTAssertGreaterThanOrEqual(attempt, 1)
@@ -95,7 +96,7 @@ final class EndToEndTests: XCTestCase {
                 XCTAssertGreaterThan(assignment.epoch, job!.epoch)
                 // A share from the first session is never sent on the second.
                 let old = await client.submit(ShareSubmission(
-                    jobID: "1", epoch: job!.epoch, extranonce1: job!.extranonce1, extranonce2: [0, 0, 0, 0],
+                    jobID: "1", epoch: job!.epoch, jobGeneration: job!.jobGeneration, extranonce1: job!.extranonce1, extranonce2: [0, 0, 0, 0],
                     ntime: 0, nonce: 0, versionBits: nil))
                 guard case .lost = old else { XCTFail("old share was \(old)"); break }
                 run.cancel()
@@ -116,7 +117,7 @@ final class EndToEndTests: XCTestCase {
     func testSubmitWithoutConnectionIsLost() async {
         let client = StratumClient(configuration: StratumClientConfiguration(
             pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:1")], user: "u"), logger: Logger(label: "test"))
-        let result = await client.submit(ShareSubmission(jobID: "1", epoch: 1, extranonce1: [], extranonce2: [], ntime: 0,
+        let result = await client.submit(ShareSubmission(jobID: "1", epoch: 1, jobGeneration: 1, extranonce1: [], extranonce2: [], ntime: 0,
                                                          nonce: 0, versionBits: nil))
         guard case .lost = result else { return XCTFail("\(result)") }
     }

@@ -10,13 +10,11 @@ struct SessionHarness {
     var now: ContinuousClock.Instant { t0 + elapsed }
 
     init(pool: PoolConfiguration = PoolConfiguration(url: "stratum+tcp://127.0.0.1:3333"),
-         previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
-         returnToPrimaryAfter: Duration? = nil) {
+         previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil) {
         session = StratumSession(configuration: StratumSessionConfiguration(
             pool: pool, user: "bc1qworker.rig1", password: "secret-pw", userAgent: "swiftminer/test", epoch: 7,
             previousSubscriptionID: previousSubscriptionID, previousExtranonce1: previousExtranonce1,
-            requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30),
-            returnToPrimaryAfter: returnToPrimaryAfter))
+            requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30)))
     }
 
     mutating func connect() -> [StratumSession.Action] { session.handle(.connected(now: now)) }
@@ -78,8 +76,9 @@ extension [StratumSession.Action] {
 
 func sentObject(_ line: String) -> JSONValue { try! JSONValue.parse(Array(line.utf8)) }
 
-func share(job: String = "j1", epoch: UInt64 = 7, extranonce1: [UInt8] = [0xe2, 0x6e, 0x19, 0x28],
+/// A share for `job`; `generation` is the job's `jobGeneration` (1: the session's first clean job).
+func share(job: String = "j1", epoch: UInt64 = 7, generation: UInt64 = 1, extranonce1: [UInt8] = [0xe2, 0x6e, 0x19, 0x28],
            extranonce2: [UInt8] = [0xc7, 0x08, 0, 0], versionBits: UInt32? = 0x2000) -> ShareSubmission {
-    ShareSubmission(jobID: job, epoch: epoch, extranonce1: extranonce1, extranonce2: extranonce2, ntime: 0x64b3_f3ec,
+    ShareSubmission(jobID: job, epoch: epoch, jobGeneration: generation, extranonce1: extranonce1, extranonce2: extranonce2, ntime: 0x64b3_f3ec,
                     nonce: 0xed46_0d91, versionBits: versionBits)
 }

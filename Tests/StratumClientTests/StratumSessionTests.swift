@@ -93,7 +93,7 @@ final class StratumSessionTests: XCTestCase {
         let stale = h.submit(share(job: "b"), token: 1)
         XCTAssertEqual(stale.sentLines, [])
         guard case .rejected(.stale, _)? = stale.resolutions[1]?.first else { return XCTFail("\(stale)") }
-        XCTAssertEqual(h.submit(share(job: "d"), token: 2).sentMethods, ["mining.submit"])
+        XCTAssertEqual(h.submit(share(job: "d", generation: 3), token: 2).sentMethods, ["mining.submit"])
     }
 
     func testSetExtranonceAppliesToNextJob() {
@@ -108,9 +108,9 @@ final class StratumSessionTests: XCTestCase {
         XCTAssertEqual(job.extranonce2Size, 8)
         XCTAssertTrue(job.isClean)
         // The old extranonce1 is no longer accepted for sending.
-        let old = h.submit(share(job: "b"), token: 2)
+        let old = h.submit(share(job: "b", generation: 2), token: 2)
         guard case .lost? = old.resolutions[2]?.first else { return XCTFail("\(old)") }
-        let ok = h.submit(share(job: "b", extranonce1: [0x0a, 0x0b, 0x0c, 0x0d, 0x0e], extranonce2: [1, 2, 3, 4, 5, 6, 7, 8]), token: 3)
+        let ok = h.submit(share(job: "b", generation: 2, extranonce1: [0x0a, 0x0b, 0x0c, 0x0d, 0x0e], extranonce2: [1, 2, 3, 4, 5, 6, 7, 8]), token: 3)
         XCTAssertEqual(ok.sentMethods, ["mining.submit"])
     }
 
@@ -132,7 +132,7 @@ final class StratumSessionTests: XCTestCase {
         let old = h.submit(share(job: "a"), token: 1)
         XCTAssertEqual(old.sentLines, [])
         guard case .rejected(.stale, _)? = old.resolutions[1]?.first else { return XCTFail("\(old)") }
-        XCTAssertEqual(h.submit(share(job: "b", extranonce1: [0x0a, 0x0b], extranonce2: [1, 2, 3, 4, 5, 6]), token: 2).sentMethods,
+        XCTAssertEqual(h.submit(share(job: "b", generation: 2, extranonce1: [0x0a, 0x0b], extranonce2: [1, 2, 3, 4, 5, 6]), token: 2).sentMethods,
                        ["mining.submit"])
     }
 
@@ -323,17 +323,6 @@ final class StratumSessionTests: XCTestCase {
         let actions = h.receive(#"{"id":3,"result":false,"error":[24,"Unauthorized worker",null]}"#)
         XCTAssertEqual(actions.events.first, .authorizationFailed(worker: "bc1qworker.rig1", reason: "Unauthorized worker"))
         XCTAssertEqual(actions.closeReasons, [.authorizationFailed("Unauthorized worker")])
-    }
-
-    func testReturnToPrimaryAfterStablePeriod() {
-        var h = SessionHarness(returnToPrimaryAfter: .seconds(300))
-        h.establish()
-        for _ in 0..<5 {
-            _ = h.receive(Lines.notify(job: "x"))
-            XCTAssertEqual(h.advance(.seconds(59)).closeReasons, [])
-        }
-        _ = h.receive(Lines.notify(job: "x"))
-        XCTAssertEqual(h.advance(.seconds(6)).closeReasons, [.returnToPrimary])
     }
 
     func testPasswordOnlyInAuthorizeLine() {

@@ -181,7 +181,7 @@ public struct WorkerCore {
                 notify: current.job.notify, extranonce1: current.job.extranonce1,
                 extranonce2Size: current.job.extranonce2Size, difficulty: current.job.difficulty, versionMask: mask ?? 0)
             {
-                actions += install(rebuilt, epoch: current.epoch, clean: false)
+                actions += install(rebuilt, epoch: current.epoch, generation: current.generation, clean: false)
             }
             return actions
         case .difficulty(let difficulty):
@@ -205,7 +205,8 @@ public struct WorkerCore {
             status.pool.jobID = job.jobID
             status.pool.lastNotifyAt = moment.date
             status.pool.difficulty = assignment.difficulty
-            return install(job, epoch: assignment.epoch, clean: assignment.isClean, notifiedAt: assignment.receivedAt)
+            return install(job, epoch: assignment.epoch, generation: assignment.jobGeneration, clean: assignment.isClean,
+                           notifiedAt: assignment.receivedAt)
                 + [.log(.debug, "new job \(job.jobID) (clean: \(assignment.isClean), difficulty \(assignment.difficulty))")]
         case .disconnected(let url, let reason):
             isAuthorized = false
@@ -222,9 +223,9 @@ public struct WorkerCore {
         }
     }
 
-    private mutating func install(_ job: MiningJob, epoch: UInt64, clean: Bool,
+    private mutating func install(_ job: MiningJob, epoch: UInt64, generation: UInt64, clean: Bool,
                                   notifiedAt: ContinuousClock.Instant? = nil) -> [Action] {
-        jobs.install(job, epoch: epoch, clean: clean)
+        jobs.install(job, epoch: epoch, generation: generation, clean: clean)
         // Shares found before the pool accepted our login would only be refused (or lost).
         return isAuthorized ? [.setWork(WorkTemplate(job: job, epoch: epoch, notifiedAt: notifiedAt))] : []
     }
@@ -232,10 +233,11 @@ public struct WorkerCore {
     // MARK: - Candidates and answers
 
     private mutating func handle(_ candidate: ShareCandidate, at moment: Moment) -> [Action] {
-        guard let job = jobs.job(for: candidate) else {
+        guard let entry = jobs.job(for: candidate) else {
             counters.recordStaleBeforeSubmit(shareDifficulty: candidate.shareDifficulty)
             return [shareOutcome(of: candidate, .stale, reason: "job no longer valid", latency: nil, at: moment)]
         }
+        let job = entry.job
         // Re-verify against the job we hold (not the one the engine had): the share must be valid.
         let evaluation = job.evaluate(extranonce2: candidate.extranonce2, ntime: candidate.ntime,
                                       nonce: candidate.nonce, versionBits: candidate.versionBits)
@@ -255,7 +257,7 @@ public struct WorkerCore {
         nextSubmissionID += 1
         inFlight[id] = (candidate, moment.instant)
         actions.append(.submit(id: id, ShareSubmission(
-            jobID: candidate.jobID, epoch: candidate.epoch, extranonce1: candidate.extranonce1,
+            jobID: candidate.jobID, epoch: candidate.epoch, jobGeneration: entry.generation, extranonce1: candidate.extranonce1,
             extranonce2: candidate.extranonce2, ntime: candidate.ntime, nonce: candidate.nonce,
             versionBits: candidate.versionBits)))
         return actions
