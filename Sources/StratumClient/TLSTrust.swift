@@ -38,4 +38,11 @@ public struct TLSTrust: Sendable, Hashable {
         guard let pinnedFingerprint else { return true }
         return CertificateFingerprint.sha256Hex(leafDER) == pinnedFingerprint
     }
+
+    /// `accepts(leafDER:)` as a check to install in place of chain verification; nil without a pin.
+    public var pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)? {
+        guard pinnedFingerprint != nil else { return nil }
+        let trust = self
+        return { trust.accepts(leafDER: $0) }
+    }
 }

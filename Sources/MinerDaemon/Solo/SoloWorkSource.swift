@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MiningCore
+import NIOSSL
 import NodeRPCClient
 import SoloMining
 import StratumClient
@@ -83,8 +84,7 @@ public actor SoloWorkSource: WorkSource {
         do {
             // A long poll may wait for the next block for a long time: on testnet, ten minutes and more.
             rpc = try NodeRPCClient(endpoint: endpoint, credentials: credentials, longPollTimeout: .seconds(30 * 60),
-                                    tlsConfiguration: trust.clientConfiguration,
-                                    pinnedLeafCheck: trust.pinnedFingerprint == nil ? nil : { trust.accepts(leafDER: $0) })
+                                    tlsConfiguration: trust.clientConfiguration, pinnedLeafCheck: trust.pinnedLeafCheck)
         } catch {
             logger.critical("solo: cannot set up TLS for \(endpoint): \(error); this worker does not mine")
             return
