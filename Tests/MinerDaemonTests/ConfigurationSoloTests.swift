@@ -27,6 +27,7 @@ final class ConfigurationSoloTests: XCTestCase {
         let settings = try ConfigurationFile.parse("""
             [[worker]]
             user = "rpc"
+            password = "pw"
             [[worker.pool]]
             url = "https://node.example:8443"
             coinbase_addr = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"
@@ -39,6 +40,7 @@ final class ConfigurationSoloTests: XCTestCase {
         let plain = try ConfigurationFile.parse("""
             [[worker]]
             user = "rpc"
+            password = "pw"
             [[worker.pool]]
             url = "https://node.example:8443"
             coinbase_addr = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"
@@ -51,6 +53,7 @@ final class ConfigurationSoloTests: XCTestCase {
         XCTAssertThrowsError(try ConfigurationFile.parse("""
             [[worker]]
             user = "rpc"
+            password = "pw"
             [[worker.pool]]
             url = "https://node.example:8443"
             coinbase_addr = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"
@@ -58,7 +61,7 @@ final class ConfigurationSoloTests: XCTestCase {
             """, file: "t.toml")) { error in
             let issues = (error as? ConfigurationErrors)?.issues ?? []
             XCTAssertEqual(issues.map(\.key), ["worker[0].pool[0].tls_fingerprint_sha256"])
-            XCTAssertEqual(issues.first?.line, 6)
+            XCTAssertEqual(issues.first?.line, 7)
         }
     }
 
