@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import SoloMining
 import StratumProtocol
 
@@ -22,6 +23,8 @@ public final class LocalNode: Sendable {
         /// How long a long poll waits before answering with the same template (Core: no limit).
         public var longPollTimeout: TimeAmount = .seconds(60)
         public var isInitialBlockDownload = false
+        /// Serve the RPC over TLS (`https://`, as a TLS proxy in front of bitcoind does); nil: plain HTTP.
+        public var tls: TLSConfiguration? = nil
 
         public init() {}
     }
@@ -61,12 +64,16 @@ public final class LocalNode: Sendable {
     /// Binds and returns the port.
     public func start() async throws -> Int {
         if configuration.cookieFile != nil { try regenerateCookie() }
+        let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RPCHandler(node: self))
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    try pipeline.configureHTTPServerPipeline()
+                    try pipeline.addHandler(RPCHandler(node: self))
                 }
             }
         let server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()

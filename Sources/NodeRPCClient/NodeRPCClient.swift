@@ -26,9 +26,13 @@ public final class NodeRPCClient: Sendable {
     private let cookie = NIOLockedValueBox(CookieCache())
     private let nextID = NIOLockedValueBox<Int64>(0)
     private let sslContext: NIOSSLContext?
+    private let pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)?
 
+    /// `tlsConfiguration` (default: the system's CAs) is used for `https://`; `pinnedLeafCheck`, when
+    /// set, decides alone whether the server's leaf certificate (DER) is the right one.
     public init(endpoint: NodeEndpoint, credentials: NodeCredentials, requestTimeout: TimeAmount = .seconds(30),
                 longPollTimeout: TimeAmount = .seconds(600), tlsConfiguration: TLSConfiguration? = nil,
+                pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)? = nil,
                 group: (any EventLoopGroup)? = nil) throws {
         self.endpoint = endpoint
         self.credentials = credentials
@@ -36,6 +40,7 @@ public final class NodeRPCClient: Sendable {
         self.longPollTimeout = longPollTimeout
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
         sslContext = endpoint.usesTLS ? try NIOSSLContext(configuration: tlsConfiguration ?? .makeClientConfiguration()) : nil
+        self.pinnedLeafCheck = pinnedLeafCheck
     }
 
     // MARK: Calls
@@ -114,6 +119,9 @@ public final class NodeRPCClient: Sendable {
     private func post(body: [UInt8], authorization: String, timeout: TimeAmount) async throws(NodeRPCError) -> (Int, [UInt8]) {
         let endpoint = self.endpoint
         let sslContext = self.sslContext
+        let pinnedLeafCheck = self.pinnedLeafCheck
+        // SNI carries names only: an IP literal (https://127.0.0.1:…) is sent without one.
+        let serverName = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) == nil ? endpoint.host : nil
         let channel: any Channel
         let loop = group.next()
         let response = loop.makePromise(of: (Int, [UInt8]).self)
@@ -124,8 +132,14 @@ public final class NodeRPCClient: Sendable {
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let sslContext {
-                            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.host)
+                        if let sslContext, let pinnedLeafCheck {
+                            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName) { chain, verdict in
+                                let der = (try? chain.first?.toDERBytes()) ?? nil
+                                verdict.succeed(der.map(pinnedLeafCheck) == true ? .certificateVerified : .failed)
+                            }
+                            try channel.pipeline.syncOperations.addHandler(handler)
+                        } else if let sslContext {
+                            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
                             try channel.pipeline.syncOperations.addHandler(handler)
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -204,7 +218,8 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(NodeRPCError(.unreachable("\(error)")))
+        let isTLS = error is NIOSSLError || error is BoringSSLError
+        promise.fail(NodeRPCError(isTLS ? .tls("\(error)") : .unreachable("\(error)")))
         context.close(promise: nil)
     }
 }

@@ -52,8 +52,10 @@ public struct NodeRPCError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Hashable, Sendable {
         /// HTTP 401: wrong rpcuser/rpcpassword, or a stale cookie.
         case unauthorized
-        /// No TCP connection (refused, unreachable, DNS, TLS handshake).
+        /// No TCP connection (refused, unreachable, DNS).
         case unreachable(String)
+        /// `https://`: the TLS handshake failed (most often a certificate this miner does not trust).
+        case tls(String)
         case initialBlockDownload(String)
         case warmingUp(String)
         case rpc(code: Int64, message: String)
@@ -71,7 +73,7 @@ public struct NodeRPCError: Error, Hashable, Sendable, CustomStringConvertible {
         switch kind {
         case .unreachable, .initialBlockDownload, .warmingUp, .timeout: true
         case .rpc(let code, _): code == NodeRPCMessage.Code.notConnected
-        case .unauthorized, .badResponse, .cookie: false
+        case .unauthorized, .badResponse, .cookie, .tls: false
         }
     }
 
@@ -79,6 +81,8 @@ public struct NodeRPCError: Error, Hashable, Sendable, CustomStringConvertible {
         switch kind {
         case .unauthorized: "the node refused the RPC credentials (HTTP 401): check rpcuser/rpcpassword or the cookie file"
         case .unreachable(let detail): "cannot reach the node: \(detail)"
+        case .tls(let detail): "TLS with the node failed: \(detail) (a self-signed certificate needs "
+            + "tls_fingerprint_sha256 or allow_self_signed in the pool entry)"
         case .initialBlockDownload(let message): "the node is still in initial block download, no templates yet (\(message))"
         case .warmingUp(let message): "the node is starting up (\(message))"
         case .rpc(let code, let message): "node RPC error \(code): \(message)"

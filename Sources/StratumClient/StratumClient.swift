@@ -415,17 +415,16 @@ public final class StratumClient: Sendable {
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"
         if role == .probe { connectionLogger[metadataKey: "probe"] = "primary" }
         let handlerLogger = connectionLogger
+        guard let trust = TLSTrust(fingerprint: pool.tlsFingerprintSHA256, allowSelfSigned: pool.allowSelfSigned) else {
+            emit(.protocolError("tls fingerprint is not 64 hex digits; refusing to connect"))
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "connect failed"))
+        }
         let sslContext: NIOSSLContext?
-        let fingerprint = pool.tlsFingerprintSHA256.flatMap(CertificateFingerprint.normalized)
         do {
-            sslContext = endpoint.useTLS ? try makeSSLContext(pool) : nil
+            sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil
         } catch {
             connectionLogger.warning("could not set up TLS", metadata: ["error": "\(error)"])
             throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
-        }
-        if pool.tlsFingerprintSHA256 != nil && fingerprint == nil {
-            emit(.protocolError("tls fingerprint is not 64 hex digits; refusing to connect"))
-            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "connect failed"))
         }
         let maximumLineLength = configuration.maximumLineLength
         let tickInterval = configuration.tickInterval
@@ -439,14 +438,10 @@ public final class StratumClient: Sendable {
                     if let sslContext {
                         let hostname = endpoint.isIPAddress ? nil : endpoint.host
                         let tls: NIOSSLClientHandler
-                        if let fingerprint {
+                        if trust.pinnedFingerprint != nil {
                             tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname) { certificates, promise in
-                                guard let leaf = certificates.first, let der = try? leaf.toDERBytes(),
-                                      CertificateFingerprint.sha256Hex(der) == fingerprint else {
-                                    promise.succeed(.failed)
-                                    return
-                                }
-                                promise.succeed(.certificateVerified)
+                                let der = (try? certificates.first?.toDERBytes()) ?? nil
+                                promise.succeed(der.map(trust.accepts(leafDER:)) == true ? .certificateVerified : .failed)
                             }
                         } else {
                             tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
@@ -485,16 +480,6 @@ public final class StratumClient: Sendable {
             if role == .current { state.withLockedValue { $0.connection = nil } }
             throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
         }
-    }
-
-    private func makeSSLContext(_ pool: PoolConfiguration) throws -> NIOSSLContext {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if pool.tlsFingerprintSHA256 != nil {
-            tls.certificateVerification = .noHostnameVerification  // the pin replaces chain checks
-        } else if pool.allowSelfSigned {
-            tls.certificateVerification = .none
-        }
-        return try NIOSSLContext(configuration: tls)
     }
 
     // MARK: - Called by the channel handler (on its event loop)

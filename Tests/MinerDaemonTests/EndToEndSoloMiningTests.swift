@@ -25,7 +25,8 @@ final class SoloRun: ShareEventRecording, @unchecked Sendable {
     func record(_ event: ShareEvent) { lock.withLock { _shareEvents.append(event) } }
 
     init(threads: Int = 1, node nodeConfiguration: LocalNode.Configuration? = nil, address: String = SoloRun.regtestAddress,
-         user: String = "user", password: String = "pass", cookieFile: String? = nil, nodePort: Int? = nil) async throws {
+         user: String = "user", password: String = "pass", cookieFile: String? = nil, nodePort: Int? = nil,
+         scheme: String = "http", tlsFingerprint: String? = nil, allowSelfSigned: Bool = false) async throws {
         var configuration = nodeConfiguration ?? LocalNode.Configuration()
         configuration.chain.nbits = Self.nbits
         node = LocalNode(configuration: configuration)
@@ -35,8 +36,9 @@ final class SoloRun: ShareEventRecording, @unchecked Sendable {
         logger.logLevel = .info
         statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("solo-\(UUID().uuidString).json").path
         var worker = WorkerSettings(name: "solo", user: user, password: password, threads: threads, pools: [])
-        worker.solo = SoloSettings(url: "http://127.0.0.1:\(nodePort ?? port)", coinbaseAddress: address, cookieFile: cookieFile,
-                                   retryInterval: .milliseconds(300))
+        worker.solo = SoloSettings(url: "\(scheme)://127.0.0.1:\(nodePort ?? port)", coinbaseAddress: address, cookieFile: cookieFile,
+                                   retryInterval: .milliseconds(300), tlsFingerprintSHA256: tlsFingerprint,
+                                   allowSelfSigned: allowSelfSigned)
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(2), statusFile: statusFile, shareLog: nil,
                                      statusInterval: .milliseconds(200))
         let box = ShareEventRelay<SoloRun>()
@@ -165,5 +167,65 @@ final class EndToEndSoloMiningTests: XCTestCase {
         try await run.stop()
         XCTAssertTrue(more, "still mining with the new cookie: \(run.logs.records.map(\.message))")
         XCTAssertTrue(run.node.submissions.allSatisfy { $0.outcome == .accepted })
+    }
+
+    // MARK: https:// (a TLS proxy in front of the node), serving the self-signed fixture certificate
+
+    private static func tlsNode() throws -> LocalNode.Configuration {
+        var configuration = LocalNode.Configuration()
+        configuration.tls = try Fixtures.serverTLS()
+        return configuration
+    }
+
+    /// Mines over https:// until three blocks are accepted.
+    private func mineOverTLS(fingerprint: String? = nil, allowSelfSigned: Bool = false) async throws {
+        let run = try await SoloRun(node: try Self.tlsNode(), scheme: "https", tlsFingerprint: fingerprint,
+                                    allowSelfSigned: allowSelfSigned)
+        let mined = await run.wait(.seconds(60)) { run.node.height >= 3 }
+        try await run.stop()
+        XCTAssertTrue(mined, "blocks over https: \(run.node.height); logs: \(run.logs.records.map(\.message))")
+        XCTAssertFalse(run.node.submissions.isEmpty)
+        XCTAssertTrue(run.node.submissions.allSatisfy { $0.outcome == .accepted }, "\(run.node.submissions)")
+        XCTAssertTrue(try XCTUnwrap(run.status().workers.first).pool.url.hasPrefix("https://127.0.0.1:"))
+        XCTAssertFalse(run.logs.records.contains { $0.message.contains("TLS with the node failed") })
+    }
+
+    func testHTTPSNodeWithItsCertificatePinnedMinesBlocksAllAccepted() async throws {
+        try await mineOverTLS(fingerprint: Fixtures.fingerprint)
+    }
+
+    func testHTTPSNodeWithSelfSignedAllowedMinesBlocksAllAccepted() async throws {
+        try await mineOverTLS(allowSelfSigned: true)
+    }
+
+    /// Refused by default verification or by a pin that does not match: a clear error naming the
+    /// two settings, retried, and no request ever reaches the node (so no block is sent).
+    private func expectTLSRefused(fingerprint: String?) async throws {
+        let run = try await SoloRun(node: try Self.tlsNode(), scheme: "https", tlsFingerprint: fingerprint)
+        let seen = await run.wait(.seconds(20)) {
+            run.logs.lines(containing: "TLS with the node failed").count >= 2
+        }
+        try await run.stop()
+        XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
+        XCTAssertTrue(run.logs.records.contains { $0.message.contains("tls_fingerprint_sha256 or allow_self_signed") })
+        XCTAssertEqual(run.node.submissions.count, 0)
+        XCTAssertEqual(run.node.height, 0)
+        XCTAssertEqual(try XCTUnwrap(run.status().workers.first).hashesTotal, 0, "no template, no hashing")
+    }
+
+    func testHTTPSNodeWithAnUntrustedCertificateIsRefusedAndRetried() async throws {
+        try await expectTLSRefused(fingerprint: nil)
+    }
+
+    func testHTTPSNodeWithAnotherCertificatePinnedIsRefused() async throws {
+        try await expectTLSRefused(fingerprint: String(repeating: "ab", count: 32))
+    }
+
+    func testPlainHTTPAgainstATLSNodeIsAClearErrorNotACrash() async throws {
+        let run = try await SoloRun(node: try Self.tlsNode())
+        let seen = await run.wait(.seconds(20)) { run.logs.lines(containing: "cannot reach the node").count >= 2 }
+        try await run.stop()
+        XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
+        XCTAssertEqual(run.node.height, 0)
     }
 }

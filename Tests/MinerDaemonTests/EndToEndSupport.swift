@@ -3,6 +3,7 @@ import HashingEngine
 import LocalPool
 import Logging
 import MinerDaemon
+import NIOSSL
 import ServiceLifecycle
 import StratumClient
 import StratumProtocol
@@ -223,5 +224,12 @@ enum Fixtures {
 
     static func tls() throws -> LocalPoolTLS {
         try LocalPoolTLS(certificateChainFile: certificateFile, privateKeyFile: privateKeyFile)
+    }
+
+    /// The same certificate as a TLS server configuration (`LocalNode` serving `https://`).
+    static func serverTLS() throws -> TLSConfiguration {
+        TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyFile, format: .pem)))
     }
 }

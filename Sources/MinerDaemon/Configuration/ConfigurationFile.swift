@@ -522,14 +522,7 @@ private struct Reader {
         } else if table["url"] == nil {
             issue(line, "\(path).url", "missing: the pool URL, e.g. \"stratum+tcp://pool.example.com:3333\"")
         }
-        if let (fingerprint, fpLine) = string(table, "tls_fingerprint_sha256", "\(path).tls_fingerprint_sha256") {
-            let hex = fingerprint.filter { $0 != ":" }
-            if hex.count == 64, hex.allSatisfy(\.isHexDigit) {
-                pool.tlsFingerprintSHA256 = fingerprint
-            } else {
-                issue(fpLine, "\(path).tls_fingerprint_sha256", "expected 64 hex digits (colons allowed)")
-            }
-        }
+        pool.tlsFingerprintSHA256 = tlsFingerprint(table, path: path)
         if let value = bool(table, "allow_self_signed", "\(path).allow_self_signed") { pool.allowSelfSigned = value }
         if let value = bool(table, "extranonce_subscribe", "\(path).extranonce_subscribe") { pool.extranonceSubscribe = value }
         if let suggestion = difficultySuggestion(table, "\(path).suggest_difficulty") {
@@ -540,6 +533,16 @@ private struct Reader {
             pool.allowReconnectToOtherHost = value
         }
         return issues.count == before ? pool : nil
+    }
+
+    /// `tls_fingerprint_sha256`: 64 hex digits, colons allowed (a pool's or a node's certificate pin).
+    mutating func tlsFingerprint(_ table: TOMLTable, path: String) -> String? {
+        guard let (fingerprint, line) = string(table, "tls_fingerprint_sha256", "\(path).tls_fingerprint_sha256") else { return nil }
+        guard CertificateFingerprint.normalized(fingerprint) != nil else {
+            issue(line, "\(path).tls_fingerprint_sha256", "expected 64 hex digits (colons allowed)")
+            return nil
+        }
+        return fingerprint
     }
 }
 
@@ -598,7 +601,8 @@ extension Reader {
 
     /// `url = "http(s)://HOST:PORT"`, `coinbase_addr`, optional `rpc_cookie_file` and `poll_interval`.
     mutating func soloPool(_ table: TOMLTable, path: String, line: Int, poolCount: Int) -> SoloSettings? {
-        checkKeys(table, known: ["url", "coinbase_addr", "rpc_cookie_file", "poll_interval"], prefix: path)
+        checkKeys(table, known: ["url", "coinbase_addr", "rpc_cookie_file", "poll_interval", "tls_fingerprint_sha256",
+                                 "allow_self_signed"], prefix: path)
         let before = issues.count
         if poolCount > 1 {
             issue(line, path, "a solo node (http:// URL) must be the worker's only pool: give solo mining a [[worker]] of its own")
@@ -628,6 +632,8 @@ extension Reader {
         if let seconds = number(table, "poll_interval", "\(path).poll_interval", 0.1...3600) {
             solo.pollInterval = .milliseconds(Int64((seconds * 1000).rounded()))
         }
+        solo.tlsFingerprintSHA256 = tlsFingerprint(table, path: path)
+        if let value = bool(table, "allow_self_signed", "\(path).allow_self_signed") { solo.allowSelfSigned = value }
         return issues.count == before ? solo : nil
     }
 }

@@ -15,18 +15,25 @@ public struct SoloSettings: Sendable, Hashable {
     public var pollInterval: Duration
     /// How long to wait before trying the node again after an error (unreachable, 401, IBD, wrong chain).
     public var retryInterval: Duration
+    /// `https://` only: trust exactly this certificate (SHA-256 of its DER, 64 hex digits, colons allowed).
+    public var tlsFingerprintSHA256: String?
+    /// `https://` only: accept any certificate (a self-signed one on one's own node).
+    public var allowSelfSigned: Bool
 
     public static let defaultPollInterval: Duration = .seconds(5)
     public static let defaultRetryInterval: Duration = .seconds(10)
 
     public init(url: String, coinbaseAddress: String, cookieFile: String? = nil,
                 pollInterval: Duration = SoloSettings.defaultPollInterval,
-                retryInterval: Duration = SoloSettings.defaultRetryInterval) {
+                retryInterval: Duration = SoloSettings.defaultRetryInterval,
+                tlsFingerprintSHA256: String? = nil, allowSelfSigned: Bool = false) {
         self.url = url
         self.coinbaseAddress = coinbaseAddress
         self.cookieFile = cookieFile
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
+        self.tlsFingerprintSHA256 = tlsFingerprintSHA256
+        self.allowSelfSigned = allowSelfSigned
     }
 
     /// Whether `url` names a node (http/https) rather than a Stratum pool.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MiningCore
+import NIOSSL
 import NodeRPCClient
 import SoloMining
 import StratumClient
@@ -76,9 +77,14 @@ public actor SoloWorkSource: WorkSource {
         }
         let credentials: NodeCredentials = settings.cookieFile.map { .cookieFile(path: $0) }
             ?? .userPassword(user: user, password: password)
+        guard let trust = TLSTrust(fingerprint: settings.tlsFingerprintSHA256, allowSelfSigned: settings.allowSelfSigned) else {
+            logger.critical("solo: tls_fingerprint_sha256 is not 64 hex digits; this worker does not mine")
+            return
+        }
         do {
             // A long poll may wait for the next block for a long time: on testnet, ten minutes and more.
-            rpc = try NodeRPCClient(endpoint: endpoint, credentials: credentials, longPollTimeout: .seconds(30 * 60))
+            rpc = try NodeRPCClient(endpoint: endpoint, credentials: credentials, longPollTimeout: .seconds(30 * 60),
+                                    tlsConfiguration: trust.clientConfiguration, pinnedLeafCheck: trust.pinnedLeafCheck)
         } catch {
             logger.critical("solo: cannot set up TLS for \(endpoint): \(error); this worker does not mine")
             return
