@@ -296,8 +296,16 @@ final class EndToEndDaemonTests: XCTestCase {
         try await run.stop()
         let stats = run.pool.stats
         XCTAssertEqual(stats.sessions.last?.extranonce1, stats.sessions.first?.extranonce1, "resumed")
-        XCTAssertEqual(stats.rejectedByReason[.duplicate], withheld, "each withheld share sent again exactly once")
-        XCTAssertEqual(stats.rejected, withheld, "\(stats.rejectedByReason)")
+        // Every withheld share is sent again once. A share answered just as the connection dropped
+        // may be sent again too (its answer never arrived): the bound is the count the miner logged
+        // as sent again, so a share sent twice, or one not carried, still fails.
+        let resentLines = run.logs.lines(containing: "unanswered share(s) sent again")
+        XCTAssertEqual(resentLines.count, 1, "one resumed session: \(resentLines)")
+        let resent = resentLines.first.flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
+        let duplicates = stats.rejectedByReason[.duplicate] ?? 0
+        XCTAssertGreaterThanOrEqual(duplicates, withheld, "each withheld share sent again")
+        XCTAssertLessThanOrEqual(duplicates, resent, "only shares sent again are duplicates, each once")
+        XCTAssertEqual(stats.rejected, duplicates, "\(stats.rejectedByReason)")
         XCTAssertEqual(run.counters.rejected + run.counters.lost, 0, "\(run.counters)")
         run.assertConsistent()  // pool accepted == miner accepted
     }
