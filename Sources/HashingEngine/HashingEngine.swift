@@ -33,7 +33,7 @@ public final class HashingEngine: Sendable {
     /// - Parameters:
     ///   - threadCount: hashing threads (at least 1).
     ///   - batchTargetNanoseconds: how long one batch should take; new work waits at most this long.
-    public init(threadCount: Int, kernel: any NonceScanningKernel, batchTargetNanoseconds: UInt64 = 2_000_000) {
+    public init(threadCount: Int, kernel: any NonceScanningKernel, batchTargetNanoseconds: UInt64 = 1_000_000) {
         self.threadCount = max(1, threadCount)
         self.kernel = kernel
         self.batchTargetNanoseconds = batchTargetNanoseconds
