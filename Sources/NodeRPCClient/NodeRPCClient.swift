@@ -26,13 +26,16 @@ public final class NodeRPCClient: Sendable {
     private let cookie = NIOLockedValueBox(CookieCache())
     private let nextID = NIOLockedValueBox<Int64>(0)
     private let sslContext: NIOSSLContext?
-    private let pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)?
+    private let pinnedVerification: (@Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResult>) -> Void)?
+    /// The TLS server name (SNI): the host, unless it is an IP literal (https://127.0.0.1:…), which
+    /// SNI cannot carry.
+    private let serverName: String?
 
-    /// `tlsConfiguration` (default: the system's CAs) is used for `https://`; `pinnedLeafCheck`, when
-    /// set, decides alone whether the server's leaf certificate (DER) is the right one.
+    /// `tlsConfiguration` (default: the system's CAs) is used for `https://`; `pinnedVerification`,
+    /// when set, replaces the chain checks (a pinned certificate: `TLSTrust.pinnedVerification`).
     public init(endpoint: NodeEndpoint, credentials: NodeCredentials, requestTimeout: TimeAmount = .seconds(30),
                 longPollTimeout: TimeAmount = .seconds(600), tlsConfiguration: TLSConfiguration? = nil,
-                pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)? = nil,
+                pinnedVerification: (@Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResult>) -> Void)? = nil,
                 group: (any EventLoopGroup)? = nil) throws {
         self.endpoint = endpoint
         self.credentials = credentials
@@ -40,7 +43,8 @@ public final class NodeRPCClient: Sendable {
         self.longPollTimeout = longPollTimeout
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
         sslContext = endpoint.usesTLS ? try NIOSSLContext(configuration: tlsConfiguration ?? .makeClientConfiguration()) : nil
-        self.pinnedLeafCheck = pinnedLeafCheck
+        self.pinnedVerification = pinnedVerification
+        serverName = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) == nil ? endpoint.host : nil
     }
 
     // MARK: Calls
@@ -119,9 +123,7 @@ public final class NodeRPCClient: Sendable {
     private func post(body: [UInt8], authorization: String, timeout: TimeAmount) async throws(NodeRPCError) -> (Int, [UInt8]) {
         let endpoint = self.endpoint
         let sslContext = self.sslContext
-        let pinnedLeafCheck = self.pinnedLeafCheck
-        // SNI carries names only: an IP literal (https://127.0.0.1:…) is sent without one.
-        let serverName = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) == nil ? endpoint.host : nil
+        let (pinnedVerification, serverName) = (self.pinnedVerification, self.serverName)
         let channel: any Channel
         let loop = group.next()
         let response = loop.makePromise(of: (Int, [UInt8]).self)
@@ -132,11 +134,9 @@ public final class NodeRPCClient: Sendable {
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let sslContext, let pinnedLeafCheck {
-                            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName) { chain, verdict in
-                                let der = (try? chain.first?.toDERBytes()) ?? nil
-                                verdict.succeed(der.map(pinnedLeafCheck) == true ? .certificateVerified : .failed)
-                            }
+                        if let sslContext, let pinnedVerification {
+                            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName,
+                                                                  customVerificationCallback: pinnedVerification)
                             try channel.pipeline.syncOperations.addHandler(handler)
                         } else if let sslContext {
                             let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)

@@ -438,11 +438,9 @@ public final class StratumClient: Sendable {
                     if let sslContext {
                         let hostname = endpoint.isIPAddress ? nil : endpoint.host
                         let tls: NIOSSLClientHandler
-                        if trust.pinnedFingerprint != nil {
-                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname) { certificates, promise in
-                                let der = (try? certificates.first?.toDERBytes()) ?? nil
-                                promise.succeed(der.map(trust.accepts(leafDER:)) == true ? .certificateVerified : .failed)
-                            }
+                        if let verification = trust.pinnedVerification {
+                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname,
+                                                          customVerificationCallback: verification)
                         } else {
                             tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
                         }

@@ -1,3 +1,4 @@
+import NIOCore
 import NIOSSL
 
 /// Which server certificates a TLS client accepts — one rule for pools (`stratum+ssl://`) and
@@ -22,7 +23,7 @@ public struct TLSTrust: Sendable, Hashable {
         self.allowSelfSigned = allowSelfSigned
     }
 
-    /// The client configuration: with a pin the chain is checked by `accepts(leafDER:)` instead.
+    /// The client configuration: with a pin the chain is checked by `pinnedVerification` instead.
     public var clientConfiguration: TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if pinnedFingerprint != nil {
@@ -33,16 +34,14 @@ public struct TLSTrust: Sendable, Hashable {
         return tls
     }
 
-    /// Whether a pinned connection may go on with this leaf certificate (true when nothing is pinned).
-    public func accepts(leafDER: [UInt8]) -> Bool {
-        guard let pinnedFingerprint else { return true }
-        return CertificateFingerprint.sha256Hex(leafDER) == pinnedFingerprint
-    }
-
-    /// `accepts(leafDER:)` as a check to install in place of chain verification; nil without a pin.
-    public var pinnedLeafCheck: (@Sendable (_ leafDER: [UInt8]) -> Bool)? {
-        guard pinnedFingerprint != nil else { return nil }
-        let trust = self
-        return { trust.accepts(leafDER: $0) }
+    /// The verification to install in place of chain checks (`NIOSSLClientHandler`'s custom
+    /// callback): the leaf certificate's SHA-256 must be the pinned one. nil without a pin.
+    public var pinnedVerification: (@Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResult>) -> Void)? {
+        guard let pinnedFingerprint else { return nil }
+        return { certificates, verdict in
+            let der = (try? certificates.first?.toDERBytes()) ?? nil
+            let matches = der.map { CertificateFingerprint.sha256Hex($0) == pinnedFingerprint } ?? false
+            verdict.succeed(matches ? .certificateVerified : .failed)
+        }
     }
 }

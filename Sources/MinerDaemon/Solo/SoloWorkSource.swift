@@ -84,7 +84,7 @@ public actor SoloWorkSource: WorkSource {
         do {
             // A long poll may wait for the next block for a long time: on testnet, ten minutes and more.
             rpc = try NodeRPCClient(endpoint: endpoint, credentials: credentials, longPollTimeout: .seconds(30 * 60),
-                                    tlsConfiguration: trust.clientConfiguration, pinnedLeafCheck: trust.pinnedLeafCheck)
+                                    tlsConfiguration: trust.clientConfiguration, pinnedVerification: trust.pinnedVerification)
         } catch {
             logger.critical("solo: cannot set up TLS for \(endpoint): \(error); this worker does not mine")
             return
