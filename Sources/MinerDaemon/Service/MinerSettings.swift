@@ -1,4 +1,5 @@
 import Foundation
+import HashingEngine
 import Logging
 import StratumClient
 
@@ -21,10 +22,8 @@ public struct MinerSettings: Sendable {
     public var monitoring: MonitoringSettings
     /// How long one engine batch should take (new work reaches the threads within one batch).
     /// Not a user setting: tests lengthen it to widen the window between finding a share and
-    /// reporting it. 1 ms: against localpool with a job every 250 ms (2 threads, AVX-512, AMD EPYC
-    /// Zen 4) 238 of 239 job switches took ≤ 5 ms (2 ms batches: 116 of 119, the longest 6.8 ms),
-    /// and `bench` stayed within noise (33.7 MH/s on one thread, 67.4 on two).
-    package var hashingBatchTarget: Duration = .milliseconds(1)
+    /// reporting it. Default: the engine's (`HashingEngine.defaultBatchTargetNanoseconds`).
+    package var hashingBatchTarget: Duration = .nanoseconds(Int64(HashingEngine.defaultBatchTargetNanoseconds))
 
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
