@@ -15,6 +15,21 @@ static uint64_t sm_xcr0(void) {
     return ((uint64_t)hi << 32) | lo;
 }
 
+/// AMD family 0x19 (Zen 3 and Zen 4; only Zen 4 has AVX-512) runs each 512-bit instruction as two
+/// 256-bit halves; Zen 5 (0x1a) and Intel's AVX-512 cores have full-width units.
+int sm_x86_avx512_is_half_width(int is_amd, uint32_t family) { return is_amd && family == 0x19; }
+
+/// The displayed family (base family plus extended family, as CPUID leaf 1 reports it).
+static uint32_t sm_family(int *is_amd) {
+    unsigned eax, ebx, ecx, edx;
+    *is_amd = 0;
+    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0;
+    *is_amd = ebx == 0x68747541u && edx == 0x69746e65u && ecx == 0x444d4163u;  // "AuthenticAMD"
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    const uint32_t base = (eax >> 8) & 0xf;
+    return base == 0xf ? base + ((eax >> 20) & 0xff) : base;
+}
+
 static uint32_t sm_detect(void) {
     __builtin_cpu_init();
     uint64_t xcr0 = sm_xcr0();
@@ -25,6 +40,10 @@ static uint32_t sm_detect(void) {
     if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) features |= SM_CPU_SHANI;
     if (zmm && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
         features |= SM_CPU_AVX512;
+    int is_amd;
+    const uint32_t family = sm_family(&is_amd);
+    if ((features & SM_CPU_AVX512) && sm_x86_avx512_is_half_width(is_amd, family))
+        features |= SM_CPU_AVX512_HALF_WIDTH;
     return features;
 }
 
@@ -66,6 +85,10 @@ static uint32_t sm_detect(void) { return 0; }
 
 static uint32_t sm_detect(void) { return 0; }
 
+#endif
+
+#if !defined(__x86_64__)
+int sm_x86_avx512_is_half_width(int is_amd, uint32_t family) { return is_amd && family == 0x19; }
 #endif
 
 uint32_t sm_cpu_features(void) {

@@ -1,4 +1,6 @@
-// AVX-512 kernel: 16 nonces per __m512i, one stream per loop body (vocabulary in
+// AVX-512 kernel: sm_scan_avx512 runs this file's body (16 nonces per __m512i, one stream per loop
+// body) or, on CPUs whose 512-bit instructions run as two halves (Zen 4), the pair body of
+// scan_avx512_pair.c. Below: the single body (vocabulary in
 // sm_avx512_vocabulary.h). The feature check also requires VL, which the attribute allows. About
 // 205 vector instructions per nonce (objdump: 3,261 zmm instructions per loop body of 16) against
 // ~790 for AVX2. `swiftminer bench --kernel avx512`, AMD EPYC Zen 5 (a 2-core VM, 3.2-3.9 GHz),
@@ -22,12 +24,26 @@
 #include <immintrin.h>
 
 #define SM_TARGET "avx512f,avx512vl"
-#define SM_SCAN_NAME sm_scan_avx512
+#define SM_SCAN_NAME sm_scan_avx512_single
 #include "sm_avx512_vocabulary.h"
 
 #include "sm_simd_body.h"
 
+size_t sm_scan_avx512(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                      uint32_t *found, size_t found_capacity) {
+    // Half-width AVX-512 (Zen 4) runs two vectors per loop body faster: scan_avx512_pair.c.
+    if (sm_cpu_features() & SM_CPU_AVX512_HALF_WIDTH)
+        return sm_scan_avx512_pair(work, first_nonce, count, found, found_capacity);
+    return sm_scan_avx512_single(work, first_nonce, count, found, found_capacity);
+}
+
 #else
+
+size_t sm_scan_avx512_single(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                             uint32_t *found, size_t found_capacity) {
+    (void)work; (void)first_nonce; (void)count; (void)found; (void)found_capacity;
+    return 0;
+}
 
 size_t sm_scan_avx512(const sm_work *work, uint32_t first_nonce, uint32_t count,
                       uint32_t *found, size_t found_capacity) {

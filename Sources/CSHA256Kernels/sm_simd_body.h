@@ -17,6 +17,7 @@
 //                    NEON vocabulary uses AArch64's register constraint, the plain-C emulation
 //                    defines it as nothing
 //   SM_SCAN_NAME     the exported function name
+//   SM_RND_TEXTBOOK  optional: rounds as t1 + t2 (one instruction fewer per round; see RND)
 //
 // Every function here carries the target attribute (helpers are always_inline), so nothing in
 // this file is compiled for an ISA the caller did not ask for.
@@ -55,6 +56,21 @@
 // nothing to overlap). Measured on AMD EPYC Zen 5 (one thread, C harness, best of 10 runs of 4M
 // nonces): AVX-512 38.8 MH/s before, 52.1 after; AVX2 13.4 before, 14.5 after. Pinning the new A
 // too, or every schedule word, measured the same or slower.
+// SM_RND_TEXTBOOK: the textbook round, new E = D + t1 and new A = t1 + t2, one subtraction fewer
+// per round but A's chain one addition deeper. The pair body (scan_avx512_pair.c) uses it: with
+// two independent vectors in flight the chains no longer decide the speed, the count does.
+#if defined(SM_RND_TEXTBOOK)
+#define RND(a, b, c, d, e, f, g, h, kw)                                        \
+    do {                                                                       \
+        V t1_ = V_ADD(V_ADD(V_ADD(h, (kw)), V_CH(e, f, g)), V_BSIG1(e));      \
+        V ab_ = V_XOR(a, b);                                                   \
+        V t2_ = V_ADD(V_BSIG0(a), V_MAJ(a, b, c, ab_, bc));                   \
+        d = V_ADD(d, t1_);                                                     \
+        h = V_ADD(t1_, t2_);                                                   \
+        bc = ab_;                                                              \
+        V_PIN(d);                                                              \
+    } while (0)
+#else
 #define RND(a, b, c, d, e, f, g, h, kw)                                        \
     do {                                                                       \
         V hk_ = V_ADD(h, (kw));                                                \
@@ -68,6 +84,8 @@
         bc = ab_;                                                              \
         V_PIN(d);                                                              \
     } while (0)
+
+#endif
 
 // Eight rounds from a round t with t % 8 == 0 (the state roles are back to a..h). Before each
 // round u, SCHED(u) computes the message word of round u + 8 (or nothing), so the schedule

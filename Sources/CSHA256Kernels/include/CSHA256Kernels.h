@@ -31,7 +31,12 @@ enum {
     SM_CPU_AVX512 = 1u << 2,  // AVX-512 F + VL (and BW where used)
     SM_CPU_NEON = 1u << 3,    // ARM64 Advanced SIMD (HWCAP_ASIMD)
     SM_CPU_ARMSHA2 = 1u << 4, // ARM64 SHA-256 instructions (HWCAP_SHA2, FEAT_SHA256) and NEON
+    SM_CPU_AVX512_HALF_WIDTH = 1u << 5, // AVX-512 on 256-bit units (AMD Zen 4): sm_scan_avx512 takes its pair body
 };
+
+/// Whether a CPU of this vendor and family runs 512-bit instructions as two 256-bit halves
+/// (is_amd: the CPUID vendor is AuthenticAMD; family: base plus extended family).
+int sm_x86_avx512_is_half_width(int is_amd, uint32_t family);
 
 /// Features of the CPU we run on that the kernels below need (including OS support).
 uint32_t sm_cpu_features(void);
@@ -45,6 +50,13 @@ size_t sm_scan_shani(const sm_work *work, uint32_t first_nonce, uint32_t count,
                      uint32_t *found, size_t found_capacity);
 size_t sm_scan_avx512(const sm_work *work, uint32_t first_nonce, uint32_t count,
                       uint32_t *found, size_t found_capacity);
+/// The two bodies sm_scan_avx512 chooses from (same contract; exported for the tests): one
+/// 16-lane vector per loop body, or two interleaved (32 nonces), which is the faster one where
+/// 512-bit instructions run as two halves (SM_CPU_AVX512_HALF_WIDTH).
+size_t sm_scan_avx512_single(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                             uint32_t *found, size_t found_capacity);
+size_t sm_scan_avx512_pair(const sm_work *work, uint32_t first_nonce, uint32_t count,
+                           uint32_t *found, size_t found_capacity);
 size_t sm_scan_armsha2(const sm_work *work, uint32_t first_nonce, uint32_t count,
                        uint32_t *found, size_t found_capacity);
 size_t sm_scan_neon(const sm_work *work, uint32_t first_nonce, uint32_t count,
