@@ -46,6 +46,11 @@ struct PoolCore {
         /// The granted version-rolling mask (nil: not negotiated).
         var versionMask: UInt32?
         var difficulty: Double
+        /// The difficulty before the last per-session retarget. miningcore accepts a share that misses
+        /// the current difficulty but meets this one (ratio >= 0.99) and credits it at this one
+        /// (its share processors: "check if share matched the previous difficulty from before a
+        /// vardiff retarget"), so a share found before its re-sent job arrived is not refused.
+        var previousDifficulty: Double?
         var authorized: Set<String> = []
         var jobs: [String: SentJob] = [:]
         var jobOrder: [String] = []
@@ -421,13 +426,19 @@ struct PoolCore {
                            headerVersion: job.headerVersion(versionBits: versionBits))
         if sent.accepted.contains(key) { return fail(.duplicate, "Duplicate share") }
         let evaluation = job.evaluate(extranonce2: extranonce2, ntime: ntime, nonce: nonce, versionBits: versionBits)
-        guard evaluation.meetsShareTarget else { return fail(.lowDifficulty, "Low difficulty share") }
+        var creditedDifficulty = sent.difficulty
+        if !evaluation.meetsShareTarget {
+            guard configuration.personality == .miningcore, let previous = session.previousDifficulty,
+                  evaluation.shareDifficulty / previous >= 0.99
+            else { return fail(.lowDifficulty, "Low difficulty share") }
+            creditedDifficulty = previous
+        }
         sent.accepted.insert(key)
         sessions[id]?.jobs[jobID] = sent
         sessions[id]?.accepted += 1
         totals.accepted += 1
         let share = LocalPoolShare(session: id, worker: worker, jobID: jobID, extranonce2: Hex.encode(extranonce2),
-                                   ntime: ntime, nonce: nonce, versionBits: versionBits, difficulty: sent.difficulty,
+                                   ntime: ntime, nonce: nonce, versionBits: versionBits, difficulty: creditedDifficulty,
                                    shareDifficulty: evaluation.shareDifficulty, hash: evaluation.displayHash,
                                    meetsNetworkTarget: evaluation.meetsNetworkTarget)
         totals.acceptedShares.append(share)
@@ -551,7 +562,8 @@ struct PoolCore {
     mutating func setDifficulty(_ value: Double, session: LocalPoolSessionID?, now: UInt32) -> [PoolEffect] {
         var effects: [PoolEffect] = []
         if let id = session {
-            guard sessions[id]?.open == true else { return [] }
+            guard let session = sessions[id], session.open else { return [] }
+            sessions[id]?.previousDifficulty = session.difficulty
             sessions[id]?.difficulty = value
             if sessions[id]?.subscribed == true { return retarget(session: id, now: now) }
             return sendDifficulty(session: id)

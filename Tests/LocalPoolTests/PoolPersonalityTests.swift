@@ -117,6 +117,17 @@ final class PoolPersonalityTests: XCTestCase {
         // Shares for that job id are now judged at the new difficulty.
         let rejudged = try job(again, session, difficulty: easyDifficulty * 4)
         XCTAssertAccepted(try mine(client, rejudged))
+        // A share found before the re-send (meets the old difficulty, not the new) is still taken and
+        // credited at the old difficulty, as miningcore does after a vardiff retarget; one that meets
+        // neither is refused as low difficulty.
+        let old = try job(again, session, difficulty: easyDifficulty)
+        let en2: [UInt8] = [0, 0, 0, 2]
+        let inFlight = try XCTUnwrap(findNonce(old, extranonce2: en2) { $0.meetsShareTarget && $0.shareDifficulty < easyDifficulty * 3 })
+        XCTAssertAccepted(try client.submit("w", job: old, extranonce2: en2, nonce: inFlight))
+        XCTAssertEqual(pool.stats.acceptedShares.last?.difficulty, easyDifficulty)
+        let weak = try XCTUnwrap(findNonce(old, extranonce2: en2) { $0.shareDifficulty < easyDifficulty * 0.5 })
+        let refused = try client.submit("w", job: old, extranonce2: en2, nonce: weak)
+        XCTAssertEqual(refused["error"]?["code"]?.integerValue, 23)
         let unknown = try client.submit("w", jobID: "nope", extranonce2: "00000001", ntime: "00000000", nonce: "00000000")
         XCTAssertEqual(unknown["result"], .null)
         XCTAssertEqual(unknown["error"]?["code"]?.integerValue, 21)
