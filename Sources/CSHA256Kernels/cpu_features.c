@@ -15,10 +15,6 @@ static uint64_t sm_xcr0(void) {
     return ((uint64_t)hi << 32) | lo;
 }
 
-/// AMD family 0x19 (Zen 3 and Zen 4; only Zen 4 has AVX-512) runs each 512-bit instruction as two
-/// 256-bit halves; Zen 5 (0x1a) and Intel's AVX-512 cores have full-width units.
-int sm_x86_avx512_is_half_width(int is_amd, uint32_t family) { return is_amd && family == 0x19; }
-
 /// The displayed family (base family plus extended family, as CPUID leaf 1 reports it).
 static uint32_t sm_family(int *is_amd) {
     unsigned eax, ebx, ecx, edx;
@@ -87,9 +83,9 @@ static uint32_t sm_detect(void) { return 0; }
 
 #endif
 
-#if !defined(__x86_64__)
+/// AMD family 0x19 (Zen 3 and Zen 4; only Zen 4 has AVX-512) runs each 512-bit instruction as two
+/// 256-bit halves; Zen 5 (0x1a) and Intel's AVX-512 cores have full-width units.
 int sm_x86_avx512_is_half_width(int is_amd, uint32_t family) { return is_amd && family == 0x19; }
-#endif
 
 uint32_t sm_cpu_features(void) {
     // Detection is idempotent, so a race between first callers only repeats it.
