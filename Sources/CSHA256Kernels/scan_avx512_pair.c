@@ -19,45 +19,61 @@
 
 #define SM_TARGET "avx512f,avx512vl"
 #define SM_SCAN_NAME sm_scan_avx512_pair
-#define SM_LANES 32
-#define SM_LANE_MASK uint32_t
 #define SM_RND_TEXTBOOK 1
 #define V_PIN(x) ((void)0)
+
+// The one-vector operations come from the single body's vocabulary (its vpternlogd immediates,
+// byte swap and compare), captured as functions before V_* are redefined for pairs below.
+#include "sm_avx512_vocabulary.h"
+#define SM_PAIR_FN static inline __attribute__((always_inline, target(SM_TARGET)))
+SM_PAIR_FN __m512i sm_one_add(__m512i a, __m512i b) { return V_ADD(a, b); }
+SM_PAIR_FN __m512i sm_one_xor(__m512i a, __m512i b) { return V_XOR(a, b); }
+SM_PAIR_FN __m512i sm_one_xor3(__m512i a, __m512i b, __m512i c) { return V_XOR3(a, b, c); }
+SM_PAIR_FN __m512i sm_one_ch(__m512i e, __m512i f, __m512i g) { return V_CH(e, f, g); }
+SM_PAIR_FN __m512i sm_one_maj(__m512i a, __m512i b, __m512i c) { return V_MAJ(a, b, c, a, a); }  // vpternlogd ignores the xor helpers
+SM_PAIR_FN __m512i sm_one_bswap(__m512i x) { return V_BSWAP(x); }
+SM_PAIR_FN __m512i sm_one_set1(uint32_t x) { return V_SET1(x); }
+SM_PAIR_FN uint32_t sm_one_le_mask(__m512i x, __m512i t) { return (uint32_t)V_LE_MASK(x, t); }
+SM_PAIR_FN __m512i sm_one_iota(void) { return V_IOTA(); }
+// Rotations and shifts stay macros (their count must be a constant expression): the vocabulary's
+// V_ROR and V_SHR are these two intrinsics.
+#define SM_ONE_ROR(x, n) _mm512_ror_epi32(x, n)
+#define SM_ONE_SHR(x, n) _mm512_srli_epi32(x, n)
+#undef SM_LANES
+#undef V
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_XOR
+#undef V_SHR
+#undef V_ROR
+#undef V_XOR3
+#undef V_CH
+#undef V_MAJ
+#undef V_BSWAP
+#undef V_IOTA
+#undef V_LE_MASK
 
 /// Two vectors that every operation treats alike: lanes 0..15 and 16..31.
 typedef struct sm_v512x2 { __m512i lo, hi; } sm_v512x2;
 #define V sm_v512x2
-#define SM_PAIR_FN static inline __attribute__((always_inline, target(SM_TARGET)))
+#define SM_LANES 32
 SM_PAIR_FN V sm_pair(__m512i lo, __m512i hi) { V r = {lo, hi}; return r; }
-SM_PAIR_FN V sm_pair_add(V a, V b) { return sm_pair(_mm512_add_epi32(a.lo, b.lo), _mm512_add_epi32(a.hi, b.hi)); }
-SM_PAIR_FN V sm_pair_xor(V a, V b) { return sm_pair(_mm512_xor_si512(a.lo, b.lo), _mm512_xor_si512(a.hi, b.hi)); }
-// vpternlogd immediates as in sm_avx512_vocabulary.h: 0x96 xor3, 0xca Ch, 0xe8 Maj.
-#define SM_PAIR_TERNARY(name, imm)                                                          \
-    SM_PAIR_FN V name(V a, V b, V c) {                                                      \
-        return sm_pair(_mm512_ternarylogic_epi32(a.lo, b.lo, c.lo, imm),                    \
-                       _mm512_ternarylogic_epi32(a.hi, b.hi, c.hi, imm));                   \
-    }
-SM_PAIR_TERNARY(sm_pair_xor3, 0x96)
-SM_PAIR_TERNARY(sm_pair_ch, 0xca)
-SM_PAIR_TERNARY(sm_pair_maj, 0xe8)
-SM_PAIR_FN __m512i sm_bswap512(__m512i x) {
-    return _mm512_ternarylogic_epi32(_mm512_set1_epi32((int)0xff00ff00), _mm512_ror_epi32(x, 8), _mm512_rol_epi32(x, 8), 0xca);
-}
+#define SM_PAIR2(one, a, b) sm_pair(one((a).lo, (b).lo), one((a).hi, (b).hi))
+#define SM_PAIR3(one, a, b, c) sm_pair(one((a).lo, (b).lo, (c).lo), one((a).hi, (b).hi, (c).hi))
 
-#define V_SET1(x) sm_pair(_mm512_set1_epi32((int)(x)), _mm512_set1_epi32((int)(x)))
-#define V_ADD(a, b) sm_pair_add(a, b)
-#define V_SUB(a, b) sm_pair(_mm512_sub_epi32((a).lo, (b).lo), _mm512_sub_epi32((a).hi, (b).hi))
-#define V_XOR(a, b) sm_pair_xor(a, b)
-#define V_SHR(x, n) sm_pair(_mm512_srli_epi32((x).lo, n), _mm512_srli_epi32((x).hi, n))
-#define V_ROR(x, n) sm_pair(_mm512_ror_epi32((x).lo, n), _mm512_ror_epi32((x).hi, n))
-#define V_XOR3(a, b, c) sm_pair_xor3(a, b, c)
-#define V_CH(e, f, g) sm_pair_ch(e, f, g)
-#define V_MAJ(a, b, c, ab, bc) sm_pair_maj(a, b, c)
-#define V_BSWAP(x) sm_pair(sm_bswap512((x).lo), sm_bswap512((x).hi))
-#define V_IOTA() sm_pair(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), \
-                         _mm512_setr_epi32(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31))
-#define V_LE_MASK(x, t) \
-    ((uint32_t)_mm512_cmple_epu32_mask((x).lo, (t).lo) | ((uint32_t)_mm512_cmple_epu32_mask((x).hi, (t).hi) << 16))
+#define V_SET1(x) sm_pair(sm_one_set1((uint32_t)(x)), sm_one_set1((uint32_t)(x)))
+#define V_ADD(a, b) SM_PAIR2(sm_one_add, a, b)
+// No V_SUB: only the default round form (not SM_RND_TEXTBOOK) uses it.
+#define V_XOR(a, b) SM_PAIR2(sm_one_xor, a, b)
+#define V_SHR(x, n) sm_pair(SM_ONE_SHR((x).lo, n), SM_ONE_SHR((x).hi, n))
+#define V_ROR(x, n) sm_pair(SM_ONE_ROR((x).lo, n), SM_ONE_ROR((x).hi, n))
+#define V_XOR3(a, b, c) SM_PAIR3(sm_one_xor3, a, b, c)
+#define V_CH(e, f, g) SM_PAIR3(sm_one_ch, e, f, g)
+#define V_MAJ(a, b, c, ab, bc) SM_PAIR3(sm_one_maj, a, b, c)
+#define V_BSWAP(x) sm_pair(sm_one_bswap((x).lo), sm_one_bswap((x).hi))
+#define V_IOTA() sm_pair(sm_one_iota(), sm_one_add(sm_one_iota(), sm_one_set1(16)))
+#define V_LE_MASK(x, t) (sm_one_le_mask((x).lo, (t).lo) | sm_one_le_mask((x).hi, (t).hi) << 16)
 
 #include "sm_simd_body.h"
 
