@@ -115,7 +115,7 @@ let package = Package(
         // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob and the session (Fuzz/README.md).
         .executableTarget(name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "StratumClient"], path: "Fuzz/StratumFuzzer"),
 
-        // Loads ../shared/vectors/vectors.json for the test targets.
+        // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),

@@ -1,7 +1,7 @@
 /// Merkle roots and branches over sha256d, in internal byte order throughout.
 ///
 /// Stratum's merkle_branch entries are the raw sha256d outputs; the root is folded from the
-/// coinbase hash: h = sha256d(h ‖ branch[i]). Nothing is reversed (see shared/vectors/README.md).
+/// coinbase hash: h = sha256d(h ‖ branch[i]). Nothing is reversed (see Tests/Fixtures/README.md).
 public enum Merkle {
     /// Folds a coinbase txid (internal order) with a branch into the merkle root.
     public static func root(coinbaseHash: [UInt8], branch: [[UInt8]]) -> [UInt8] {

@@ -1,5 +1,5 @@
 /// The Stratum v1 wire encodings of header fields (settled by real accepted shares; see
-/// shared/vectors/README.md, "Byte-order conventions").
+/// Tests/Fixtures/README.md, "Byte-order conventions").
 public enum WireEncoding {
     /// version, nbits, ntime (notify) and ntime, nonce, version_bits (submit) are exactly 8 hex
     /// digits: the big-endian hex of the uint32 value.

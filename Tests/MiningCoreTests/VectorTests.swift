@@ -3,7 +3,7 @@ import StratumProtocol
 import TestVectors
 import XCTest
 
-/// Every vector of every kind the core handles, loaded from ../shared/vectors/vectors.json.
+/// Every vector of every kind the core handles, loaded from Tests/Fixtures/vectors.json.
 final class VectorTests: XCTestCase {
     static let handledKinds: Set<String> = [
         "sha256", "sha256d", "txid", "sha256_midstate", "block_header", "header_chain", "merkle_root",

@@ -4,7 +4,7 @@ import StratumProtocol
 import TestVectors
 import XCTest
 
-/// The transaction and block serializers against the real blocks in ../shared/vectors.
+/// The transaction and block serializers against the real blocks in Tests/Fixtures/vectors.json.
 final class SerializationTests: XCTestCase {
     private func vector(_ id: String) throws -> JSONValue {
         guard let vector = try VectorFile.all().first(where: { $0.id == id }) else { throw VectorError("no vector \(id)") }

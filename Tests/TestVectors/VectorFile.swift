@@ -1,8 +1,8 @@
 import Foundation
 import StratumProtocol
 
-/// The shared real-data vectors (`../shared/vectors/vectors.json` from the package root),
-/// loaded at test time so no value is pasted into a test.
+/// The real-data vectors (`Tests/Fixtures/vectors.json`, described in `Tests/Fixtures/README.md`),
+/// loaded at test time so no value is pasted into a test. `SWIFTMINER_VECTORS` names another file.
 public enum VectorFile {
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -11,7 +11,7 @@ public enum VectorFile {
         if let override = ProcessInfo.processInfo.environment["SWIFTMINER_VECTORS"] {
             return URL(fileURLWithPath: override)
         }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors/vectors.json")
+        return packageRoot.appendingPathComponent("Tests/Fixtures/vectors.json")
     }
 
     /// Every vector in the file.
