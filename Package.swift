@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "swiftminer", targets: ["swiftminer"]),
         .library(name: "LocalPool", targets: ["LocalPool"]),
         // The validating pool as a process of its own (scripts/check-*.sh; not installed).
-        .executable(name: "localpool", targets: ["localpool"]),
+        .executable(name: "localpool", targets: ["LocalPoolServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -103,8 +103,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // `localpool`: LocalPool as a process of its own (its own folder name: a case-insensitive file
+        // system would merge `Sources/localpool` with `Sources/LocalPool`).
         .executableTarget(
-            name: "localpool",
+            name: "LocalPoolServer",
             dependencies: [
                 "LocalPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
