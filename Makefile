@@ -17,6 +17,8 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DOCDIR      ?= $(PREFIX)/share/doc/swiftminer
 MANDIR      ?= $(PREFIX)/share/man
 DATADIR     ?= $(PREFIX)/share/swiftminer
+# The documents the README links to (Docs/ARCHITECTURE.md and TESTING.md are for developers).
+USER_DOCS   ?= Docs/SERVICE.md Docs/MONITORING.md Docs/SOLO.md Docs/PERFORMANCE.md
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
@@ -69,6 +71,8 @@ install:
 	    install -m 0640 Config/swiftminer.toml $(CONFIG); \
 	fi
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -d $(DESTDIR)$(DOCDIR)/Docs
+	install -m 0644 $(USER_DOCS) $(DESTDIR)$(DOCDIR)/Docs/
 	install -D -m 0644 Docs/man/swiftminer.1 $(DESTDIR)$(MANDIR)/man1/swiftminer.1
 	install -D -m 0644 Docs/completions/swiftminer.bash $(DESTDIR)$(BASHCOMPDIR)/swiftminer
 	install -D -m 0644 Docs/completions/_swiftminer $(DESTDIR)$(ZSHCOMPDIR)/_swiftminer

@@ -36,7 +36,7 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/u
 sed -i -e 's|^Documentation=.*|Documentation=man:swiftminer(1) file:///usr/share/doc/swiftminer/README.md.gz|' \
     -e 's|Install with `make install`; see README "Run as a service".|Installed by the swiftminer package; see README "Run as a service".|' \
     "$root/lib/systemd/system/swiftminer.service"
-gzip -9n "$root"/usr/share/man/man1/*.1 "$doc/README.md"
+gzip -9n "$root"/usr/share/man/man1/*.1 "$doc/README.md" "$doc"/Docs/*.md
 # bash-completion files are sourced, not run: no #! line.
 sed -i '1{/^#!/d}' "$root/usr/share/bash-completion/completions/swiftminer"
 date="$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
