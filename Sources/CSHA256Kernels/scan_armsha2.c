@@ -24,6 +24,10 @@
 // if on both pipes, ~90 cycles (all 178 vector instructions over two pipes), 27 MH/s. Latency
 // does not limit it: a nonce's 31 dependent SHA256H / SHA256H2 steps at 4 cycles each take ~124
 // cycles, shared by the 4 interleaved nonces. So roughly 18-27 MH/s per core, to be measured.
+//
+// This file keeps the ISA-specific part: the per-call constants as vectors and the hashing of
+// 1..SM_ARMSHA2_WAYS nonces (sm_armsha2_lanes). The scan loop around it (groups of nonces, the
+// early reject, verification and the found buffer) is shared with scan_shani.c: sm_scan_loop.h.
 #include "sm_internal.h"
 
 #if defined(__aarch64__)
@@ -38,7 +42,8 @@
 #define SM_ARMSHA2_WAYS 4
 #endif
 
-#define SHA2_FN static inline __attribute__((always_inline, target("sha2")))
+#define SM_TARGET "sha2"
+#define SHA2_FN static inline __attribute__((always_inline, target(SM_TARGET)))
 #define FOR_LANES(j) _Pragma("clang loop unroll(full)") for (int j = 0; j < n; j++)
 
 /// Everything the per-nonce code needs, as vectors, computed once per call.
@@ -157,36 +162,12 @@ SHA2_FN void sm_armsha2_lanes(const sm_armsha2_consts *c, const uint32_t *nonces
     }
 }
 
-__attribute__((target("sha2")))
-size_t sm_scan_armsha2(const sm_work *work, uint32_t first_nonce, uint32_t count,
-                       uint32_t *found, size_t found_capacity) {
-    sm_pre pre;
-    sm_precompute(work, &pre);
-    sm_armsha2_consts c;
-    sm_armsha2_consts_init(&pre, work, &c);
-    const uint32_t target7 = pre.target7;
-    size_t matches = 0;
-    uint32_t base = first_nonce;
-    uint64_t left = count;
-    uint32_t nonces[SM_ARMSHA2_WAYS], top[SM_ARMSHA2_WAYS];
-    while (left >= SM_ARMSHA2_WAYS) {
-        for (int j = 0; j < SM_ARMSHA2_WAYS; j++) nonces[j] = base + (uint32_t)j;
-        sm_armsha2_lanes(&c, nonces, top, SM_ARMSHA2_WAYS);
-        for (int j = 0; j < SM_ARMSHA2_WAYS; j++) {
-            if (__builtin_expect(__builtin_bswap32(top[j]) <= target7, 0) && sm_meets_target(work, nonces[j]))
-                sm_record(nonces[j], found, found_capacity, &matches);
-        }
-        base += SM_ARMSHA2_WAYS;  // wraps at 2^32
-        left -= SM_ARMSHA2_WAYS;
-    }
-    for (; left > 0; left--, base++) {
-        nonces[0] = base;
-        sm_armsha2_lanes(&c, nonces, top, 1);
-        if (__builtin_bswap32(top[0]) <= target7 && sm_meets_target(work, base))
-            sm_record(base, found, found_capacity, &matches);
-    }
-    return matches;
-}
+#define SM_SCAN_NAME sm_scan_armsha2
+#define SM_WAYS SM_ARMSHA2_WAYS
+#define SM_CONSTS sm_armsha2_consts
+#define SM_CONSTS_INIT(pre, work, c) sm_armsha2_consts_init(pre, work, c)
+#define SM_HASH_TOPS(c, nonces, top, n) sm_armsha2_lanes(c, nonces, top, n)
+#include "sm_scan_loop.h"
 
 #else
 

@@ -7,6 +7,10 @@
 // has latency 4 and throughput 1/cycle, so one nonce alone is latency-bound (~244 cycles).
 // `swiftminer bench --kernel shani`, AMD EPYC Zen 5, median of 3: 30.1 MH/s on one thread, 61.0 on
 // two.
+//
+// This file keeps the ISA-specific part: the per-call constants as vectors and the hashing of
+// 1..SM_SHANI_WAYS nonces (sm_shani_lanes). The scan loop around it (groups of nonces, the
+// early reject, verification and the found buffer) is shared with scan_armsha2.c: sm_scan_loop.h.
 #include "sm_internal.h"
 
 #if defined(__x86_64__)
@@ -26,7 +30,8 @@
 #define SM_SHANI_WAYS 4
 #endif
 
-#define SHA_FN static inline __attribute__((always_inline, target("sha,sse4.1")))
+#define SM_TARGET "sha,sse4.1"
+#define SHA_FN static inline __attribute__((always_inline, target(SM_TARGET)))
 #define FOR_LANES(j) _Pragma("clang loop unroll(full)") for (int j = 0; j < n; j++)
 
 /// Everything the per-nonce code needs, as vectors, computed once per call.
@@ -167,36 +172,12 @@ SHA_FN void sm_shani_lanes(const sm_shani_consts *c, const uint32_t *nonces, uin
 #undef SM_SPILL_BARRIER
 }
 
-__attribute__((target("sha,sse4.1")))
-size_t sm_scan_shani(const sm_work *work, uint32_t first_nonce, uint32_t count,
-                     uint32_t *found, size_t found_capacity) {
-    sm_pre pre;
-    sm_precompute(work, &pre);
-    sm_shani_consts c;
-    sm_shani_consts_init(&pre, work, &c);
-    const uint32_t target7 = pre.target7;
-    size_t matches = 0;
-    uint32_t base = first_nonce;
-    uint64_t left = count;
-    uint32_t nonces[SM_SHANI_WAYS], top[SM_SHANI_WAYS];
-    while (left >= SM_SHANI_WAYS) {
-        for (int j = 0; j < SM_SHANI_WAYS; j++) nonces[j] = base + (uint32_t)j;
-        sm_shani_lanes(&c, nonces, top, SM_SHANI_WAYS);
-        for (int j = 0; j < SM_SHANI_WAYS; j++) {
-            if (__builtin_expect(__builtin_bswap32(top[j]) <= target7, 0) && sm_meets_target(work, nonces[j]))
-                sm_record(nonces[j], found, found_capacity, &matches);
-        }
-        base += SM_SHANI_WAYS;  // wraps at 2^32
-        left -= SM_SHANI_WAYS;
-    }
-    for (; left > 0; left--, base++) {
-        nonces[0] = base;
-        sm_shani_lanes(&c, nonces, top, 1);
-        if (__builtin_bswap32(top[0]) <= target7 && sm_meets_target(work, base))
-            sm_record(base, found, found_capacity, &matches);
-    }
-    return matches;
-}
+#define SM_SCAN_NAME sm_scan_shani
+#define SM_WAYS SM_SHANI_WAYS
+#define SM_CONSTS sm_shani_consts
+#define SM_CONSTS_INIT(pre, work, c) sm_shani_consts_init(pre, work, c)
+#define SM_HASH_TOPS(c, nonces, top, n) sm_shani_lanes(c, nonces, top, n)
+#include "sm_scan_loop.h"
 
 #else
 
