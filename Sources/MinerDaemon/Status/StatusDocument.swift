@@ -338,27 +338,12 @@ extension StatusDocument.Worker.SubmitLatency {
 // MARK: - Reading and writing
 
 extension StatusDocument {
-    /// Compact JSON, keys sorted, timestamps ISO-8601 UTC with milliseconds.
+    /// Compact JSON, keys sorted, timestamps ISO-8601 UTC with milliseconds (`StateFileJSON`).
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.iso8601(date))
-        }
-        return Array(try encoder.encode(self))
+        Array(try StateFileJSON.encoder().encode(self))
     }
 
     public static func decode(_ bytes: some Collection<UInt8>) throws -> StatusDocument {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 time: \(text)")
-            }
-            return date
-        }
-        return try decoder.decode(StatusDocument.self, from: Data(bytes))
+        try StateFileJSON.decoder().decode(StatusDocument.self, from: Data(bytes))
     }
 }
