@@ -7,6 +7,11 @@ public enum Difficulty {
     /// 0x00000000FFFF0000…0000.
     public static let diff1Target = UInt256(limbs: (0, 0, 0, 0x0000_0000_FFFF_0000))
 
+    /// Hashes one share at difficulty 1 takes on average: 2^32, the convention of pools and miners
+    /// (a hash meets `diff1Target` with probability 0xFFFF/0x10000 · 2^-32, which they round to
+    /// 2^-32). Expected shares = hashes / (difficulty · this); hash rate = difficulty · this / interval.
+    public static let hashesPerDifficultyOneShare: Double = 4_294_967_296
+
     /// floor(diff1 / difficulty), for any positive difficulty, including fractions and values
     /// below 1 (saturating at 2^256−1). Nil for zero, negative, NaN or infinite difficulty.
     public static func target(for difficulty: Double) -> UInt256? {

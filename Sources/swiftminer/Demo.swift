@@ -2,6 +2,7 @@ import Foundation
 import LocalPool
 import Logging
 import MinerDaemon
+import MiningCore
 import ServiceLifecycle
 import StratumClient
 
@@ -42,7 +43,7 @@ struct Demo: Sendable {
     func run(logger: Logger, print: @escaping @Sendable (String) -> Void) async throws -> Summary {
         // Measure this machine first, so the pool's difficulty gives a few shares a second.
         let measured = try await Benchmark(threads: threads, seconds: 0.5, kernel: kernel).run()
-        let difficulty = max(measured.hashrate / (4_294_967_296 * sharesPerSecond), 1e-9)
+        let difficulty = max(measured.hashrate / (Difficulty.hashesPerDifficultyOneShare * sharesPerSecond), 1e-9)
         let pool = LocalPool(configuration: LocalPoolConfiguration(initialDifficulty: difficulty, jobInterval: 15, nbits: 0x1d00_ffff),
                              logger: logger)
         let port = try await pool.start()

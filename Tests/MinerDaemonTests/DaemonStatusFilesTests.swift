@@ -67,20 +67,21 @@ final class DaemonStatusFilesTests: XCTestCase {
         XCTAssertEqual(status["schema"]?.integerValue, 2)
 
         let lines = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
-        let records = try lines.map { try JSONValue.parse(Array($0.utf8)) }
-        let accepted = records.filter { $0["result"]?.stringValue == "accepted" }
+        let records = try lines.map { try ShareLogRecord(line: $0) }
+        let accepted = records.filter { $0.result == .accepted }
         XCTAssertEqual(accepted.count, stats.accepted, "one share-log line per accepted share")
         // The very shares the pool accepted, by nonce and extranonce2.
         let poolShares = Set(stats.acceptedShares.map { "\($0.extranonce2)/\(WireEncoding.hex($0.nonce))" })
-        let loggedShares = Set(accepted.map { "\($0["extranonce2"]!.stringValue!)/\($0["nonce"]!.stringValue!)" })
+        let loggedShares = Set(accepted.map { "\($0.extranonce2)/\($0.nonce)" })
         XCTAssertEqual(loggedShares, poolShares)
-        for record in records {
-            XCTAssertEqual(Set(record.objectValue!.keys), [
+        for line in lines {
+            // The file's format: every key, the absent ones as null.
+            XCTAssertEqual(Set(try XCTUnwrap(JSONValue.parse(Array(line.utf8)).objectValue).keys), [
                 "time", "worker", "pool", "job_id", "extranonce2", "ntime", "nonce", "version_bits",
                 "share_difficulty", "target_difficulty", "result", "reason", "latency_ms",
             ])
-            XCTAssertGreaterThanOrEqual(record["share_difficulty"]!.doubleValue!, record["target_difficulty"]!.doubleValue!)
         }
+        for record in records { XCTAssertGreaterThanOrEqual(record.shareDifficulty, record.targetDifficulty) }
 
         // No secret anywhere the daemon wrote.
         for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
@@ -88,8 +89,8 @@ final class DaemonStatusFilesTests: XCTestCase {
             XCTAssertFalse(text.contains(Self.password), "\(file) contains the password")
         }
         // The all-time best share survives: it is kept beside the status file.
-        let best = try JSONValue.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/best-share.json"))))
-        XCTAssertEqual(best["best_share_difficulty"]?.doubleValue, status["best_share_difficulty_ever"]?.doubleValue)
+        let best = try XCTUnwrap(BestShareRecord.load(from: directory + "/best-share.json"))
+        XCTAssertEqual(best.difficulty, status["best_share_difficulty_ever"]?.doubleValue)
     }
 
     func testAnUnwritableStateDirectoryDoesNotStopMining() async throws {

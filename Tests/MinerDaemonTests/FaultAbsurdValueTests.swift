@@ -44,7 +44,7 @@ final class FaultAbsurdValueTests: XCTestCase {
         XCTAssertEqual(pool.connectionCount, 1)
         XCTAssertEqual(try run.worker()?["shares"]?["hardware_errors"]?.integerValue, 0)
         try run.assertBooks()
-        XCTAssertTrue(try run.shareLog().allSatisfy { ($0["share_difficulty"]?.doubleValue ?? 0) >= ($0["target_difficulty"]?.doubleValue ?? 1) })
+        XCTAssertTrue(try run.shareLog().allSatisfy { $0.shareDifficulty >= $0.targetDifficulty })
     }
 
     /// Subscribe answers with extranonce2_size 17 and -1, an odd-length and a non-hex extranonce1:

@@ -147,7 +147,7 @@ final class FaultConnectionTests: XCTestCase {
         let latency = try run.worker()?["submit_latency_ms"]
         XCTAssertGreaterThanOrEqual(latency?["max"]?.doubleValue ?? 0, 1400)
         XCTAssertEqual(latency?["count"]?.integerValue, Int64(submits.count))
-        XCTAssertTrue(try run.shareLog().allSatisfy { ($0["latency_ms"]?.doubleValue ?? 0) >= 90 })
+        XCTAssertTrue(try run.shareLog().allSatisfy { ($0.latencyMilliseconds ?? 0) >= 90 })
     }
 
     /// Every share rejected (code 23, low difficulty): the miner counts each as rejected with the
@@ -170,7 +170,7 @@ final class FaultConnectionTests: XCTestCase {
         XCTAssertTrue(run.logged("Low difficulty share"), "the pool's reason is logged")
         try run.assertBooks()
         let log = try run.shareLog()
-        XCTAssertTrue(log.allSatisfy { $0["result"]?.stringValue == "rejected" && ($0["reason"]?.stringValue ?? "").contains("Low difficulty") })
+        XCTAssertTrue(log.allSatisfy { $0.result == .rejected && ($0.reason ?? "").contains("Low difficulty") })
         let reasons = try run.worker()?["shares"]?["reject_reasons"]?.objectValue ?? [:]
         XCTAssertEqual(reasons.values.compactMap(\.integerValue).reduce(0, +), Int64(run.counters.rejected), "\(reasons)")
     }
@@ -199,9 +199,9 @@ final class FaultConnectionTests: XCTestCase {
         XCTAssertEqual(pool.submits.filter { $0.connection == 1 && $0.params.count > 1 && $0.params[1].stringValue == "job1" }.count, 0,
                        "nothing of the old session sent on the new one")
         try run.assertBooks()
-        let logLost = try run.shareLog().filter { $0["result"]?.stringValue == "lost" }
+        let logLost = try run.shareLog().filter { $0.result == .lost }
         XCTAssertEqual(logLost.count, lost.count)
-        XCTAssertTrue(logLost.allSatisfy { !($0["reason"]?.stringValue ?? "").isEmpty })
+        XCTAssertTrue(logLost.allSatisfy { !($0.reason ?? "").isEmpty })
     }
 
     /// Shares pending when the connection dies, and the pool resumes the session (same

@@ -13,7 +13,7 @@ final class FileChangeWaiterTests: XCTestCase {
         XCTAssertFalse(waiter.wait(timeout: .milliseconds(50)), "nothing changed yet")
 
         // Created by another thread while we wait.
-        let writer = Thread { _ = ShareLog(path: path).append("first") }
+        let writer = Thread { _ = ShareLog(path: path).append(.sample(jobID: "first")) }
         writer.start()
         XCTAssertTrue(waiter.wait(timeout: .seconds(30)), "the creation and write wake the waiter")
         var lines: [String] = []
@@ -21,19 +21,19 @@ final class FileChangeWaiterTests: XCTestCase {
             lines += follower.poll()
             if lines.isEmpty { _ = waiter.wait(timeout: .seconds(1)) }
         }
-        XCTAssertEqual(lines, ["first"])
+        XCTAssertEqual(try lines.map { try ShareLogRecord(line: $0) }, [.sample(jobID: "first")])
 
         // Rotated away and recreated: a watch on the directory still sees the new file.
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         XCTAssertTrue(waiter.wait(timeout: .seconds(30)), "the rename wakes the waiter")
-        _ = ShareLog(path: path).append("after-rotation")
+        _ = ShareLog(path: path).append(.sample(jobID: "after-rotation"))
         XCTAssertTrue(waiter.wait(timeout: .seconds(30)), "the new file wakes the waiter")
         var rotated: [String] = []
         for _ in 0..<100 where rotated.isEmpty {
             rotated += follower.poll()
             if rotated.isEmpty { _ = waiter.wait(timeout: .seconds(1)) }
         }
-        XCTAssertEqual(rotated, ["after-rotation"])
+        XCTAssertEqual(try rotated.map { try ShareLogRecord(line: $0) }, [.sample(jobID: "after-rotation")])
         // Once the writes' late events (close, attribute) are drained, silence times out again.
         var drained = 0
         while waiter.wait(timeout: .milliseconds(200)) && drained < 100 { drained += 1 }

@@ -99,41 +99,43 @@ final class StatisticsTests: XCTestCase {
     func testShareLogRotatesAtItsSizeCap() throws {
         let directory = try temporaryDirectory()
         let log = ShareLog(path: directory + "/shares.jsonl", maxBytes: 1000, keep: 2)
-        for n in 0..<100 { XCTAssertNil(log.append(#"{"n":\#(n),"pad":"0123456789012345678901234567890123456789"}"#)) }
+        for n in 0..<100 { XCTAssertNil(log.append(.sample(jobID: String(n)))) }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         XCTAssertEqual(files, ["shares.jsonl", "shares.jsonl.1", "shares.jsonl.2"])
         for file in files {
             let text = try String(contentsOfFile: directory + "/" + file, encoding: .utf8)
             XCTAssertLessThanOrEqual(text.utf8.count, 1000)
-            for line in text.split(separator: "\n") { XCTAssertNoThrow(try JSONValue.parse(Array(line.utf8))) }
+            for line in text.split(separator: "\n") { XCTAssertNoThrow(try ShareLogRecord(line: line)) }
         }
         let newest = try String(contentsOfFile: directory + "/shares.jsonl", encoding: .utf8)
-        XCTAssertTrue(newest.hasSuffix(#"{"n":99,"pad":"0123456789012345678901234567890123456789"}"# + "\n"))
+        XCTAssertTrue(newest.hasSuffix(try ShareLogRecord.sample(jobID: "99").line() + "\n"))
     }
 
     func testShareLogKeepsLinesWhileTheDirectoryIsMissingAndWritesThemLater() throws {
         let directory = try temporaryDirectory() + "/later"
         let log = ShareLog(path: directory + "/shares.jsonl")
-        XCTAssertNotNil(log.append(#"{"n":1}"#), "the directory does not exist yet")
-        XCTAssertNotNil(log.append(#"{"n":2}"#))
+        XCTAssertNotNil(log.append(.sample(jobID: "1")), "the directory does not exist yet")
+        XCTAssertNotNil(log.append(.sample(jobID: "2")))
         XCTAssertEqual(log.pendingLines, 2)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        XCTAssertNil(log.append(#"{"n":3}"#))
+        XCTAssertNil(log.append(.sample(jobID: "3")))
         XCTAssertEqual(log.pendingLines, 0)
         let text = try String(contentsOfFile: directory + "/shares.jsonl", encoding: .utf8)
-        XCTAssertEqual(text, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n", "nothing lost, order kept")
+        XCTAssertTrue(text.hasSuffix("\n"))
+        XCTAssertEqual(try text.split(separator: "\n").map { try ShareLogRecord(line: $0) }, ["1", "2", "3"].map { .sample(jobID: $0) },
+                       "nothing lost, order kept")
     }
 
     func testShareLogReopensAfterLogrotateMovedIt() throws {
         let directory = try temporaryDirectory()
         let path = directory + "/shares.jsonl"
         let log = ShareLog(path: path)
-        log.append(#"{"n":1}"#)
+        log.append(.sample(jobID: "1"))
         try FileManager.default.moveItem(atPath: path, toPath: path + ".old")
         log.reopen()
-        log.append(#"{"n":2}"#)
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "{\"n\":2}\n")
-        XCTAssertEqual(try String(contentsOfFile: path + ".old", encoding: .utf8), "{\"n\":1}\n")
+        log.append(.sample(jobID: "2"))
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), try ShareLogRecord.sample(jobID: "2").line() + "\n")
+        XCTAssertEqual(try String(contentsOfFile: path + ".old", encoding: .utf8), try ShareLogRecord.sample(jobID: "1").line() + "\n")
     }
 }
 

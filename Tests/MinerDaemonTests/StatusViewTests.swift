@@ -134,14 +134,15 @@ final class StatusViewTests: XCTestCase {
         XCTAssertEqual(follower.backlogLines, ["old2"])
         XCTAssertEqual(follower.poll(), [])
         let log = ShareLog(path: path)
-        log.append("new1")
-        log.append("new2")
-        XCTAssertEqual(follower.poll(), ["new1", "new2"])
+        log.append(.sample(jobID: "new1"))
+        log.append(.sample(jobID: "new2", result: .rejected, reason: "Low difficulty share"))
+        XCTAssertEqual(try follower.poll().map { try ShareLogRecord(line: $0) },
+                       [.sample(jobID: "new1"), .sample(jobID: "new2", result: .rejected, reason: "Low difficulty share")])
         // logrotate: moved away, a new file appears.
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         log.reopen()
-        log.append("after-rotation")
-        XCTAssertEqual(follower.poll(), ["after-rotation"])
+        log.append(.sample(jobID: "after-rotation"))
+        XCTAssertEqual(try follower.poll().map { try ShareLogRecord(line: $0) }, [.sample(jobID: "after-rotation")])
         // A partial line waits for its newline.
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()

@@ -4,6 +4,13 @@ import XCTest
 import Foundation
 
 final class DifficultyTests: XCTestCase {
+    func testHashesPerDifficultyOneShareIsTwoToThe32() {
+        XCTAssertEqual(Difficulty.hashesPerDifficultyOneShare, 0x1p32)
+        // The diff-1 target admits 0xFFFF·2^208 + 1 of the 2^256 hashes: about one in 2^32.
+        let admitted = Double(0xFFFF) * 0x1p208
+        XCTAssertEqual(0x1p256 / admitted, Difficulty.hashesPerDifficultyOneShare, accuracy: Difficulty.hashesPerDifficultyOneShare / 60_000)
+    }
+
     func testInvalidDifficultiesHaveNoTarget() {
         for bad in [0.0, -1.0, -0.5, .nan, .infinity, -.infinity] {
             XCTAssertNil(Difficulty.target(for: bad), "\(bad)")

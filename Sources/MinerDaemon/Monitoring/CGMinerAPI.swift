@@ -1,4 +1,5 @@
 import Foundation
+import MiningCore
 import StratumProtocol
 
 /// A cgminer-compatible RPC API (cgminer's API-README), read-only, answered from the status
@@ -213,7 +214,7 @@ public enum CGMinerAPI {
         let stale = total { Double($0.shares.stale) }
         let answered = accepted + rejected + stale
         let found = total { Double($0.shares.found) }, hw = total { Double($0.shares.hardwareErrors) }
-        let diff1 = hashes / 4_294_967_296
+        let diff1 = hashes / Difficulty.hashesPerDifficultyOneShare
         let lastNotify = s.workers.compactMap(\.pool.lastNotifyAt).max()
         return Reply(status: c.status(.summary), section: "SUMMARY", textHeader: true, records: [[
             ("Elapsed", .int(Int64(elapsed))),
@@ -272,7 +273,7 @@ public enum CGMinerAPI {
                 ("Remote Failures", .int(Int64(w.shares.lost))),
                 ("User", .string(w.user)),
                 ("Last Share Time", .int(w.lastShareAt.map { Int64($0.timeIntervalSince1970) } ?? 0)),
-                ("Diff1 Shares", .real(Double(w.hashesTotal) / 4_294_967_296, 0)),
+                ("Diff1 Shares", .real(Double(w.hashesTotal) / Difficulty.hashesPerDifficultyOneShare, 0)),
                 ("Proxy Type", .string("")),
                 ("Proxy", .string("")),
                 ("Difficulty Accepted", .real(w.shares.acceptedDifficulty, 8)),
@@ -325,7 +326,7 @@ public enum CGMinerAPI {
                 ("Last Share Pool", .int(w.lastShareAt == nil ? -1 : Int64(index))),
                 ("Last Share Time", .int(lastShare)),
                 ("Total MH", .real(hashes / 1e6, 4)),
-                ("Diff1 Work", .real(hashes / 4_294_967_296, 8)),
+                ("Diff1 Work", .real(hashes / Difficulty.hashesPerDifficultyOneShare, 8)),
                 ("Difficulty Accepted", .real(w.shares.acceptedDifficulty, 8)),
                 ("Difficulty Rejected", .real(rejected * difficulty, 8)),
                 ("Last Share Difficulty", .real(w.lastShareAt == nil ? 0 : difficulty, 8)),

@@ -39,6 +39,7 @@ public enum CGMinerAPIServer {
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try sync.addHandler(CloseOnIdleOrErrorHandler())
                     try sync.addHandler(CGMinerAPIHandler(clientAddress: client, allow: allow, statusSource: statusSource))
                 }
             }
@@ -55,7 +56,7 @@ public enum CGMinerAPIServer {
     }
 }
 
-/// One connection: one request, one reply, close.
+/// One connection: one request, one reply, close (idleness and errors: `CloseOnIdleOrErrorHandler`).
 final class CGMinerAPIHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -105,15 +106,7 @@ final class CGMinerAPIHandler: ChannelInboundHandler {
             }
             return
         }
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-            return
-        }
         context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 
     private func answer(_ request: [UInt8], channel: Channel) {

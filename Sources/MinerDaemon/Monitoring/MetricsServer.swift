@@ -29,6 +29,7 @@ public enum MetricsServer {
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try sync.addHandler(CloseOnIdleOrErrorHandler())
                     try sync.addHandler(RequestSizeLimit(limit: maxRequestBytes, tooLarge: Self.tooLargeResponse))
                     try sync.addHandler(HTTPResponseEncoder())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
@@ -54,7 +55,7 @@ extension ListenAddress {
 }
 
 /// Counts the bytes a connection sent; past the limit it answers `tooLarge` (if any) and closes.
-/// Also closes the connection when `IdleStateHandler` reports it idle.
+/// (Idleness and errors: `CloseOnIdleOrErrorHandler`, before it.)
 final class RequestSizeLimit: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -85,18 +86,6 @@ final class RequestSizeLimit: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         context.fireChannelRead(data)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
     }
 }
 

@@ -13,7 +13,23 @@ public enum PrometheusExposition {
     public static func render(status snapshot: StatusDocument) -> String {
         var out = Writer()
         let workers = snapshot.workers
+        renderProcess(snapshot, into: &out)
+        renderHashing(workers, into: &out)
+        renderShares(workers, into: &out)
+        renderSolo(workers, into: &out)
+        out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers) { $0.bestShareDifficulty }
+        out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")
+        out.sample("swiftminer_best_share_difficulty_ever", [:], snapshot.bestShareDifficultyEver)
+        renderPools(workers, into: &out)
+        out.histogram("swiftminer_share_submit_latency_seconds", "Time from submitting a share to the pool's answer.",
+                      workers) { $0.submitLatency }
+        out.histogram("swiftminer_job_switch_latency_seconds",
+                      "Time from reading a pool's notify to every hashing thread hashing the new job.", workers) { $0.jobSwitchLatency }
+        return out.text
+    }
 
+    /// Version, kernel, uptime, threads.
+    private static func renderProcess(_ snapshot: StatusDocument, into out: inout Writer) {
         out.family("swiftminer_build_info", .gauge, "SwiftMiner version and the hashing kernel in use (always 1).")
         out.sample("swiftminer_build_info", ["version": snapshot.version, "kernel": snapshot.kernel], 1)
 
@@ -22,7 +38,10 @@ public enum PrometheusExposition {
 
         out.family("swiftminer_hashing_threads", .gauge, "Hashing threads, all workers together.")
         out.sample("swiftminer_hashing_threads", [:], Double(snapshot.threads))
+    }
 
+    /// Hash rates (per window, per thread) and hashes done.
+    private static func renderHashing(_ workers: [StatusDocument.Worker], into out: inout Writer) {
         out.family("swiftminer_hashrate_hashes_per_second", .gauge,
                    "Hash rate over a sliding window (10s, 60s, 15m), from the hashing threads' counters.")
         for w in workers {
@@ -40,7 +59,10 @@ public enum PrometheusExposition {
 
         out.family("swiftminer_hashes_total", .counter, "Hashes computed.")
         for w in workers { out.sample("swiftminer_hashes_total", ["worker": w.name], Double(w.hashesTotal)) }
+    }
 
+    /// What became of the shares, hardware errors, blocks.
+    private static func renderShares(_ workers: [StatusDocument.Worker], into out: inout Writer) {
         out.family("swiftminer_shares_total", .counter,
                    "Shares by what became of them: accepted, rejected, stale (refused as stale or not sent), lost (no answer).")
         for w in workers {
@@ -67,8 +89,10 @@ public enum PrometheusExposition {
         out.perWorker("swiftminer_hardware_errors_total", .counter, "Kernel results that failed re-verification (never submitted).", workers) { Double($0.shares.hardwareErrors) }
 
         out.perWorker("swiftminer_blocks_found_total", .counter, "Shares that met the network target.", workers) { Double($0.blocksFound) }
+    }
 
-        // Solo mining (issue 17): only workers mining against a node have these samples.
+    /// Solo mining (issue 17): only workers mining against a node have these samples.
+    private static func renderSolo(_ workers: [StatusDocument.Worker], into out: inout Writer) {
         out.family("swiftminer_solo_blocks_total", .counter,
                    "Solo mining: blocks sent with submitblock, by the node's answer (accepted, duplicate, high-hash, inconclusive, ...).")
         for w in workers {
@@ -79,12 +103,10 @@ public enum PrometheusExposition {
                 out.sample("swiftminer_solo_blocks_total", ["worker": w.name, "result": result], Double(results[result]!))
             }
         }
+    }
 
-        out.perWorker("swiftminer_best_share_difficulty", .gauge, "Best share difficulty since the miner started.", workers) { $0.bestShareDifficulty }
-
-        out.family("swiftminer_best_share_difficulty_ever", .gauge, "Best share difficulty ever (kept across restarts).")
-        out.sample("swiftminer_best_share_difficulty_ever", [:], snapshot.bestShareDifficultyEver)
-
+    /// The current pool session: difficulty, suggested difficulty, connection, state, reconnects.
+    private static func renderPools(_ workers: [StatusDocument.Worker], into out: inout Writer) {
         out.family("swiftminer_pool_difficulty", .gauge, "The pool's current share difficulty.")
         for w in workers { out.sample("swiftminer_pool_difficulty", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url)], w.pool.difficulty) }
 
@@ -110,32 +132,6 @@ public enum PrometheusExposition {
         }
 
         out.perWorker("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.", workers) { Double($0.pool.reconnects) }
-
-        out.family("swiftminer_share_submit_latency_seconds", .histogram, "Time from submitting a share to the pool's answer.")
-        for w in workers {
-            let latency = w.submitLatency
-            for bucket in latency.buckets.sorted(by: { $0.le < $1.le }) {
-                out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)],
-                           Double(bucket.count))
-            }
-            out.sample("swiftminer_share_submit_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], Double(latency.count))
-            out.sample("swiftminer_share_submit_latency_seconds_sum", ["worker": w.name], latency.sum / 1000)
-            out.sample("swiftminer_share_submit_latency_seconds_count", ["worker": w.name], Double(latency.count))
-        }
-
-        out.family("swiftminer_job_switch_latency_seconds", .histogram,
-                   "Time from reading a pool's notify to every hashing thread hashing the new job.")
-        for w in workers {
-            let latency = w.jobSwitchLatency
-            for bucket in latency.buckets.sorted(by: { $0.le < $1.le }) {
-                out.sample("swiftminer_job_switch_latency_seconds_bucket", ["worker": w.name, "le": number(bucket.le / 1000)],
-                           Double(bucket.count))
-            }
-            out.sample("swiftminer_job_switch_latency_seconds_bucket", ["worker": w.name, "le": "+Inf"], Double(latency.count))
-            out.sample("swiftminer_job_switch_latency_seconds_sum", ["worker": w.name], latency.sum / 1000)
-            out.sample("swiftminer_job_switch_latency_seconds_count", ["worker": w.name], Double(latency.count))
-        }
-        return out.text
     }
 
     /// A sample value as Prometheus writes it: integers without a fraction, `+Inf`, `-Inf`, `NaN`.
@@ -161,6 +157,22 @@ public enum PrometheusExposition {
                                 _ workers: [StatusDocument.Worker], _ value: (StatusDocument.Worker) -> Double) {
             family(name, type, help)
             for w in workers { sample(name, ["worker": w.name], value(w)) }
+        }
+
+        /// A histogram family with one histogram per worker, labelled by `worker`: the cumulative
+        /// buckets (bounds in seconds) up to `+Inf`, then `_sum` (seconds) and `_count`.
+        mutating func histogram<Measured>(_ name: String, _ help: String, _ workers: [StatusDocument.Worker],
+                                          _ latency: (StatusDocument.Worker) -> LatencyHistogram<Measured>) {
+            family(name, .histogram, help)
+            for w in workers {
+                let histogram = latency(w)
+                for bucket in histogram.buckets.sorted(by: { $0.le < $1.le }) {
+                    sample(name + "_bucket", ["worker": w.name, "le": PrometheusExposition.number(bucket.le / 1000)], Double(bucket.count))
+                }
+                sample(name + "_bucket", ["worker": w.name, "le": "+Inf"], Double(histogram.count))
+                sample(name + "_sum", ["worker": w.name], histogram.sum / 1000)
+                sample(name + "_count", ["worker": w.name], Double(histogram.count))
+            }
         }
 
         mutating func sample(_ name: String, _ labels: [String: String], _ value: Double) {

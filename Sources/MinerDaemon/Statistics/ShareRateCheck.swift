@@ -1,4 +1,5 @@
 import Foundation
+import MiningCore
 
 /// Compares the shares the pool accepted with what the hash rate predicts. Each hash meets a
 /// difficulty-D target with probability 1/(D·2^32), so over H hashes the number of shares is
@@ -55,6 +56,6 @@ public enum ShareRateCheck {
     /// Shares expected from `hashes` at `difficulty`.
     public static func expectedShares(hashes: Double, difficulty: Double) -> Double {
         guard difficulty > 0, difficulty.isFinite else { return 0 }
-        return hashes / (difficulty * 4_294_967_296)
+        return hashes / (difficulty * Difficulty.hashesPerDifficultyOneShare)
     }
 }

@@ -96,8 +96,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var expectedShares: Double = 0
         @NullEncoded public var warning: String?
         /// Job-switch latency in milliseconds: from reading a notify to every hashing thread
-        /// hashing its work (same histogram shape as `submit_latency_ms`; added in schema 2).
-        public var jobSwitchLatency = SubmitLatency()
+        /// hashing its work (same JSON as `submit_latency_ms`, its own type; added in schema 2).
+        public var jobSwitchLatency = JobSwitchLatency()
         // Solo mining (issue 17): the node's answers to submitblock; null for pool workers.
         @NullEncoded public var solo: Solo?
 
@@ -111,9 +111,6 @@ public struct StatusDocument: Codable, Sendable, Hashable {
             case expectedShares = "expected_shares"
             case jobSwitchLatency = "job_switch_latency_ms"
         }
-
-        /// Upper bounds of the job-switch histogram, in milliseconds.
-        public static let jobSwitchBoundsMilliseconds: [Double] = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000]
 
         public struct Pool: Codable, Sendable, Hashable {
             public var url = ""
@@ -186,30 +183,6 @@ public struct StatusDocument: Codable, Sendable, Hashable {
                 case found, accepted, rejected, stale, lost, pending
                 case acceptedDifficulty = "accepted_difficulty", rejectReasons = "reject_reasons"
                 case hardwareErrors = "hardware_errors"
-            }
-        }
-
-        /// Submit-to-answer latency of answered shares, in milliseconds.
-        public struct SubmitLatency: Codable, Sendable, Hashable {
-            public var avg: Double = 0
-            public var max: Double = 0
-            public var count: UInt64 = 0
-            public var sum: Double = 0
-            /// Cumulative: shares answered within `le` ms (the metrics endpoint's histogram).
-            public var buckets: [Bucket] = []
-
-            public init() {}
-
-            enum CodingKeys: String, CodingKey { case avg, max, count, sum, buckets }
-
-            public struct Bucket: Codable, Sendable, Hashable {
-                public var le: Double
-                public var count: UInt64
-
-                public init(le: Double, count: UInt64) {
-                    self.le = le
-                    self.count = count
-                }
             }
         }
     }
@@ -323,42 +296,15 @@ extension StatusDocument.Worker.Shares {
     }
 }
 
-extension StatusDocument.Worker.SubmitLatency {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init()
-        avg = try c.value(.avg, or: 0)
-        max = try c.value(.max, or: 0)
-        count = try c.value(.count, or: 0)
-        sum = try c.value(.sum, or: 0)
-        buckets = try c.value(.buckets, or: [])
-    }
-}
-
 // MARK: - Reading and writing
 
 extension StatusDocument {
-    /// Compact JSON, keys sorted, timestamps ISO-8601 UTC with milliseconds.
+    /// Compact JSON, keys sorted, timestamps ISO-8601 UTC with milliseconds (`StateFileJSON`).
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.iso8601(date))
-        }
-        return Array(try encoder.encode(self))
+        Array(try StateFileJSON.encoder().encode(self))
     }
 
     public static func decode(_ bytes: some Collection<UInt8>) throws -> StatusDocument {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 time: \(text)")
-            }
-            return date
-        }
-        return try decoder.decode(StatusDocument.self, from: Data(bytes))
+        try StateFileJSON.decoder().decode(StatusDocument.self, from: Data(bytes))
     }
 }

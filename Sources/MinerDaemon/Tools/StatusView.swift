@@ -1,5 +1,4 @@
 import Foundation
-import StratumProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -83,20 +82,20 @@ public enum StatusView {
 
     /// One share-log line, human-readable (for `--follow`); nil for a line that is not a record.
     public static func formatShareLine(_ line: String) -> String? {
-        guard let record = try? JSONValue.parse(Array(line.utf8)), record.objectValue != nil else { return nil }
-        let time = record["time"]?.stringValue.flatMap(Timestamp.parse).map { date -> String in
-            let formatter = DateFormatter()
-            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            return formatter.string(from: date)
-        } ?? "?"
-        let result = record["result"]?.stringValue ?? "?"
-        var text = "\(time)  \(record["worker"]?.stringValue ?? "?")  \(result.uppercased())"
-        text += String(format: "  diff %.4g/%.4g", record["share_difficulty"]?.doubleValue ?? 0,
-                       record["target_difficulty"]?.doubleValue ?? 0)
-        text += "  job \(record["job_id"]?.stringValue ?? "?") nonce \(record["nonce"]?.stringValue ?? "?")"
-        if let latency = record["latency_ms"]?.doubleValue { text += String(format: "  %.1f ms", latency) }
-        if let reason = record["reason"]?.stringValue { text += "  (\(reason))" }
+        (try? ShareLogRecord(line: line)).map(format)
+    }
+
+    /// A share-log record, human-readable: time, worker, result, difficulties, job, nonce,
+    /// latency and reason when there are.
+    public static func format(_ record: ShareLogRecord) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var text = "\(formatter.string(from: record.time))  \(record.worker)  \(record.result.rawValue.uppercased())"
+        text += String(format: "  diff %.4g/%.4g", record.shareDifficulty, record.targetDifficulty)
+        text += "  job \(record.jobID) nonce \(record.nonce)"
+        if let latency = record.latencyMilliseconds { text += String(format: "  %.1f ms", latency) }
+        if let reason = record.reason { text += "  (\(reason))" }
         return text
     }
 

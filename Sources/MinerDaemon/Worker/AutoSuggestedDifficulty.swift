@@ -1,3 +1,5 @@
+import MiningCore
+
 /// The worker's own wish for `mining.suggest_difficulty` (pools set to `suggest_difficulty =
 /// "auto"`): the difficulty at which its measured hash rate finds one share every
 /// `targetShareInterval` seconds. A share of difficulty 1 takes 2^32 hashes on average, so
@@ -29,7 +31,7 @@ public struct AutoSuggestedDifficulty: Sendable {
 
     /// hashrate × interval / 2^32.
     public static func difficulty(hashrate: Double, targetShareInterval: Double) -> Double {
-        hashrate * targetShareInterval / 4_294_967_296
+        hashrate * targetShareInterval / Difficulty.hashesPerDifficultyOneShare
     }
 
     /// The rate over the recorded intervals (nil before the first).

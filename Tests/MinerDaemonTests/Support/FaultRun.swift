@@ -97,9 +97,9 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
     /// The worker's part of the status file.
     func worker() throws -> JSONValue? { try status()["workers"]?.arrayValue?.first }
 
-    func shareLog() throws -> [JSONValue] {
+    func shareLog() throws -> [ShareLogRecord] {
         guard let text = try? String(contentsOfFile: shareLogPath, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONValue.parse(Array($0.utf8)) }
+        return try text.split(separator: "\n").map { try ShareLogRecord(line: $0) }
     }
 
     /// After `stop()`: the invariant on the observer's counters and in the status file, nothing
@@ -123,7 +123,7 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
         let records = try shareLog()
         XCTAssertEqual(records.count, shareEvents.count, "one share-log line per share outcome", file: file, line: line)
         var byResult: [String: Int] = [:]
-        for record in records { byResult[record["result"]?.stringValue ?? "?", default: 0] += 1 }
+        for record in records { byResult[record.result.rawValue, default: 0] += 1 }
         XCTAssertEqual(byResult["accepted", default: 0], Int(counters.accepted), "share log: accepted", file: file, line: line)
         XCTAssertEqual(byResult["lost", default: 0], Int(counters.lost), "share log: lost \(byResult)", file: file, line: line)
         XCTAssertEqual(byResult["rejected", default: 0], Int(counters.rejected), "share log: rejected \(byResult)", file: file, line: line)

@@ -1,4 +1,3 @@
-import HashingEngine
 import MiningCore
 
 /// Checks a kernel against the pure-Swift reference on random headers before it is trusted:

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import StratumProtocol
 
 /// Keeps the files users watch — `status.json` (rewritten atomically every `interval` and soon
 /// after each share result, coalesced) and `shares.jsonl` (one line per share outcome) — and the
@@ -64,7 +63,8 @@ public actor StatusReporter: Service {
         shareLog = configuration.shareLog.map {
             ShareLog(path: $0, maxBytes: configuration.shareLogMaxBytes, keep: configuration.shareLogKeep)
         }
-        let saved = configuration.statusFile.flatMap { Self.loadBestEver(StatePaths.bestShareFile(forStatusFile: $0)) } ?? 0
+        let saved = configuration.statusFile
+            .flatMap { BestShareRecord.load(from: StatePaths.bestShareFile(forStatusFile: $0))?.difficulty } ?? 0
         bestEver = saved
         bestEverSaved = saved
         let start = Date()
@@ -108,7 +108,7 @@ public actor StatusReporter: Service {
             recordHistory(snapshot.status, previous: snapshots[snapshot.status.name]?.status)
             snapshots[snapshot.status.name] = snapshot
         case .share(let event):
-            if let shareLog, let error = shareLog.append(ShareLogRecord.json(for: event).serialized) {
+            if let shareLog, let error = shareLog.append(ShareLogRecord(event)) {
                 warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
             }
             bestEver = max(bestEver, event.candidate.shareDifficulty)
@@ -161,9 +161,8 @@ public actor StatusReporter: Service {
             warnRateLimited("status", "cannot write the status file: \(error)")
         }
         if bestEver > bestEverSaved {
-            let bestPath = StatePaths.bestShareFile(forStatusFile: path)
-            let json: JSONValue = ["best_share_difficulty": .double(bestEver), "updated_at": .string(Timestamp.iso8601(Date()))]
-            if (try? AtomicFileWriter.write(Array(json.serialized.utf8), to: bestPath)) != nil { bestEverSaved = bestEver }
+            let best = BestShareRecord(difficulty: bestEver, updatedAt: Date())
+            if (try? best.write(to: StatePaths.bestShareFile(forStatusFile: path))) != nil { bestEverSaved = bestEver }
         }
     }
 
@@ -172,12 +171,5 @@ public actor StatusReporter: Service {
         if let last = lastWarnings[key], now - last < .seconds(60) { return }
         lastWarnings[key] = now
         logger.warning("\(message) (mining continues; repeated at most once a minute)")
-    }
-
-    static func loadBestEver(_ path: String) -> Double? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let value = try? JSONValue.parse(Array(data))["best_share_difficulty"]?.doubleValue,
-              value.isFinite, value >= 0 else { return nil }
-        return value
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// `shares.jsonl`: one JSON object per line per share outcome, appended when the outcome is known.
+/// `shares.jsonl`: one `ShareLogRecord` per line per share outcome, appended when the outcome is known.
 ///
 /// Reopened on SIGHUP (for logrotate); rotated to `shares.jsonl.1` … `.N` past a size cap. When a
 /// write fails (directory gone, disk full) the lines are kept in memory (bounded) and written when
@@ -34,10 +34,15 @@ public final class ShareLog: @unchecked Sendable {  // used by one actor at a ti
 
     public var pendingLines: Int { buffered.count }
 
-    /// Appends a line (a JSON object without newline). Returns an error description when the line
-    /// could not be written yet (it stays buffered).
+    /// Appends a record's line. Returns an error description when the line could not be written
+    /// yet (it stays buffered), or when the record has no JSON form (it is dropped).
     @discardableResult
-    public func append(_ line: String) -> String? {
+    public func append(_ record: ShareLogRecord) -> String? {
+        let line: String
+        do { line = try record.line() } catch {
+            droppedLines += 1
+            return "a share record cannot be written as JSON: \(error)"
+        }
         buffered.append(line)
         if buffered.count > Self.maxBufferedLines {
             buffered.removeFirst(buffered.count - Self.maxBufferedLines)
