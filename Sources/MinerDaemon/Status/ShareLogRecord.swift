@@ -1,7 +1,7 @@
 import Foundation
 import StratumProtocol
 
-/// One line of `shares.jsonl` (DESIGN.md, "Share log"): written by `ShareLog`, read back by
+/// One line of `shares.jsonl` (Docs/ARCHITECTURE.md, "Outside contracts"): written by `ShareLog`, read back by
 /// `swiftminer status --follow` — through this type on both sides.
 ///
 /// A compact JSON object, keys sorted: time, worker, pool, job_id, extranonce2, ntime, nonce,

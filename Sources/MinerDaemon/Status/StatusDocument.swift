@@ -1,6 +1,6 @@
 import Foundation
 
-/// The status schema (DESIGN.md, "Status file"): what `status.json` holds, what `swiftminer
+/// The status schema (Docs/ARCHITECTURE.md, "The status document"): what `status.json` holds, what `swiftminer
 /// status` reads back, and what the metrics endpoint and the cgminer API render. One type for
 /// all of them, so their numbers cannot disagree. snake_case keys, sorted; fields are added,
 /// never removed or renamed, and a file of any earlier schema still decodes (what it lacks reads

@@ -124,7 +124,7 @@ public actor StatusReporter: Service {
                        rejected: MinuteHistory.increase(from: previous?.shares.rejected, to: status.shares.rejected))
     }
 
-    /// The status file's contents (DESIGN.md, "Status file"), from the latest snapshots.
+    /// The status file's contents (Docs/ARCHITECTURE.md, "The status document"), from the latest snapshots.
     private func makeDocument() -> StatusDocument {
         var document = StatusDocument()
         for name in workerOrder {

@@ -16,7 +16,7 @@ public struct Benchmark: Sendable {
         self.kernel = kernel
     }
 
-    /// The contract's fields (DESIGN.md): kernel, threads, seconds, hashes, hashrate, per_thread, verified.
+    /// The contract's fields (Docs/ARCHITECTURE.md, "Outside contracts"): kernel, threads, seconds, hashes, hashrate, per_thread, verified.
     public struct Result: Sendable {
         public let kernel: KernelKind
         public let threads: Int

@@ -36,7 +36,7 @@ public struct ShareVerifier: Sendable {
         public let evaluation: ShareEvaluation
         public let meetsDifficulty: Bool?
 
-        /// DESIGN.md: header, hash (display order), merkle_root (internal hex), share_difficulty,
+        /// Docs/ARCHITECTURE.md, "Outside contracts": header, hash (display order), merkle_root (internal hex), share_difficulty,
         /// meets_difficulty (with --difficulty), meets_network_target.
         public var json: JSONValue {
             var object: [String: JSONValue] = [
