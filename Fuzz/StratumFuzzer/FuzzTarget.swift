@@ -1,5 +1,6 @@
 import MiningCore
 import NIOCore
+import PoolSettings
 import StratumClient
 import StratumProtocol
 
@@ -162,7 +163,7 @@ public enum StratumFuzz {
             pool: pool, user: "fuzz.worker", password: "x", userAgent: "StratumFuzzer/1", epoch: 7,
             previousSubscriptionID: derived.below(2) == 0 ? nil : "deadbeef",
             previousExtranonce1: derived.below(2) == 0 ? nil : [0x08, 0x00, 0x00, 0x02],
-            carryPendingShares: derived.below(2) == 0)
+            timers: ConnectionTimers(jobTimeout: nil), carryPendingShares: derived.below(2) == 0)
         var session = StratumSession(configuration: configuration)
         var now = clockBase
         var submitted: Set<UInt64> = []

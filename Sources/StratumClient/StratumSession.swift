@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumProtocol
 
 /// The Stratum v1 conversation of one connection, as a pure state machine: it receives events
@@ -168,11 +169,11 @@ public struct StratumSession {
         var actions: [Action] = []
         if configuration.pool.versionRolling {
             actions.append(send(.configure(id: takeID(), versionRollingMask: configuration.versionRollingMask),
-                                kind: .configure, deadline: now + configuration.requestTimeout))
+                                kind: .configure, deadline: now + configuration.timers.subscribeTimeout))
         }
         let request = ClientRequest.subscribe(id: takeID(), userAgent: configuration.userAgent,
                                               sessionID: configuration.previousSubscriptionID)
-        actions.append(send(request, kind: .subscribe(withParams: true), deadline: now + configuration.requestTimeout))
+        actions.append(send(request, kind: .subscribe(withParams: true), deadline: now + configuration.timers.subscribeTimeout))
         return actions
     }
 
@@ -236,7 +237,7 @@ public struct StratumSession {
                 // Some pools refuse the user agent / session id: try once more with empty params.
                 subscribeRetried = true
                 return [send(.subscribe(id: takeID(), userAgent: nil), kind: .subscribe(withParams: false),
-                             deadline: now + configuration.requestTimeout)]
+                             deadline: now + configuration.timers.subscribeTimeout)]
             }
             protocolErrorCount += 1
             return [.emit(.protocolError("mining.subscribe: \(error)"))] + close(.subscribeFailed("\(error)"))
@@ -255,7 +256,7 @@ public struct StratumSession {
                                          extranonce2Size: result.extranonce2Size, resumed: resumed)))
         if !resumed { actions += loseResubmits("not resubmitted: the pool did not resume the session (new extranonce1)") }
         actions.append(send(.authorize(id: takeID(), user: configuration.user, password: configuration.password),
-                            kind: .authorize, deadline: now + configuration.requestTimeout))
+                            kind: .authorize, deadline: now + configuration.timers.subscribeTimeout))
         if configuration.pool.extranonceSubscribe {
             actions.append(send(.extranonceSubscribe(id: takeID()), kind: .extranonceSubscribe, deadline: nil))
         }
@@ -302,7 +303,7 @@ public struct StratumSession {
             if !target.followed {
                 actions.append(.emit(.poolMessage("client.reconnect to \(host ?? "same host"):\(port.map(String.init) ?? "same port") refused (outside \(configuredHost)'s domain); reconnecting to the configured pool")))
             }
-            let wait = min(.seconds(waitTime ?? 0), configuration.maximumReconnectWait)
+            let wait = min(.seconds(waitTime ?? 0), configuration.timers.maximumReconnectWait)
             actions.append(.scheduleReconnect(after: wait, host: target.host, port: target.port))
             return actions + close(.reconnectRequested)
         case .showMessage(let text):
@@ -424,7 +425,7 @@ public struct StratumSession {
                                            extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                            versionBits: versionMask == nil ? nil : share.versionBits)
         return [send(request, kind: .submit(token: token, share: share, carryDeadline: nil),
-                     deadline: now + configuration.submitTimeout)]
+                     deadline: now + configuration.timers.submitTimeout)]
     }
 
     /// Resolves (or, when the close reason allows it, carries) every unanswered submit and every
@@ -490,9 +491,9 @@ public struct StratumSession {
             let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
                                                extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                                versionBits: versionMask == nil ? nil : share.versionBits)
-            let carryDeadline = carried.deadline ?? now + configuration.submitTimeout
+            let carryDeadline = carried.deadline ?? now + configuration.timers.submitTimeout
             actions.append(send(request, kind: .submit(token: carried.token, share: share, carryDeadline: carryDeadline),
-                                deadline: now + configuration.submitTimeout))
+                                deadline: now + configuration.timers.submitTimeout))
             sent += 1
         }
         if sent > 0 { actions.insert(.emit(.sharesResubmitted(count: sent)), at: 0) }
@@ -518,10 +519,10 @@ public struct StratumSession {
                 break
             }
         }
-        if let last = lastReceived, now - last >= configuration.idleTimeout {
+        if let last = lastReceived, now - last >= configuration.timers.idleTimeout {
             return actions + close(.idleTimeout)
         }
-        if let limit = configuration.jobTimeout, !hasJob, let since = authorizedAt, now - since >= limit {
+        if let limit = configuration.timers.jobTimeout, !hasJob, let since = authorizedAt, now - since >= limit {
             protocolErrorCount += 1
             return actions + [.emit(.protocolError("no mining.notify within \(limit) of authorization; reconnecting"))]
                 + close(.noJob(after: limit))

@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumProtocol
 
 /// Everything one connection's session needs to know. Sendable: built before connecting.
@@ -13,11 +14,11 @@ public struct StratumSessionConfiguration: Sendable {
     public var previousSubscriptionID: String?
     /// The previous session's extranonce1 (to tell whether the pool resumed it).
     public var previousExtranonce1: [UInt8]?
-    public var requestTimeout: Duration
-    public var idleTimeout: Duration
-    public var submitTimeout: Duration
-    /// Close (`.noJob`) when no `mining.notify` arrived this long after authorization; nil: never.
-    public var jobTimeout: Duration?
+    /// The client's timers, whole. The session uses `subscribeTimeout` for every request of the
+    /// handshake, `idleTimeout`, `submitTimeout`, `jobTimeout` (close with `.noJob` when no
+    /// `mining.notify` arrived this long after authorization; nil: never) and
+    /// `maximumReconnectWait` (the longest `client.reconnect` wait honoured).
+    public var timers: ConnectionTimers
     public var versionRollingMask: UInt32
     /// When the connection ends with shares still unanswered (and the reason allows it), hand
     /// them back with `.carry` instead of resolving them lost, and take `.resubmit` shares to send
@@ -29,21 +30,12 @@ public struct StratumSessionConfiguration: Sendable {
     /// An `.auto` suggestion is sent again only when it differs from the last one sent by at least
     /// this factor (either way).
     public var suggestDifficultyMinimumChange: Double
-    /// The longest `client.reconnect` wait honoured; a longer one is cut to this.
-    public var maximumReconnectWait: Duration
 
     public init(pool: PoolConfiguration, poolURL: String? = nil, user: String, password: String, userAgent: String,
                 epoch: UInt64, previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil,
-                requestTimeout: Duration = .seconds(15), idleTimeout: Duration = .seconds(300),
-                submitTimeout: Duration = .seconds(30),
+                timers: ConnectionTimers = ConnectionTimers(),
                 versionRollingMask: UInt32 = ClientRequest.defaultVersionRollingMask, carryPendingShares: Bool = false,
-                jobTimeout: Duration? = nil, suggestedDifficulty: Double? = nil,
-                suggestDifficultyMinimumChange: Double = 2, maximumReconnectWait: Duration = .seconds(120)) {
-        self.suggestedDifficulty = suggestedDifficulty
-        self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
-        self.maximumReconnectWait = maximumReconnectWait
-        self.jobTimeout = jobTimeout
-        self.carryPendingShares = carryPendingShares
+                suggestedDifficulty: Double? = nil, suggestDifficultyMinimumChange: Double = 2) {
         self.pool = pool
         self.poolURL = poolURL ?? pool.url
         self.user = user
@@ -52,9 +44,10 @@ public struct StratumSessionConfiguration: Sendable {
         self.epoch = epoch
         self.previousSubscriptionID = previousSubscriptionID
         self.previousExtranonce1 = previousExtranonce1
-        self.requestTimeout = requestTimeout
-        self.idleTimeout = idleTimeout
-        self.submitTimeout = submitTimeout
+        self.timers = timers
         self.versionRollingMask = versionRollingMask
+        self.carryPendingShares = carryPendingShares
+        self.suggestedDifficulty = suggestedDifficulty
+        self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
     }
 }

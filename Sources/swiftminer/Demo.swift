@@ -1,7 +1,9 @@
+import Configuration
 import Foundation
 import LocalPool
 import Logging
 import MinerDaemon
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 

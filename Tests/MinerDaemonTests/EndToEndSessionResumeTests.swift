@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -22,7 +23,8 @@ final class EndToEndSessionResumeTests: XCTestCase {
                 pool: PoolConfiguration(url: EndToEndSessionResumeTests.url, versionRolling: versionRolling, difficultySuggestion: .off),
                 user: "worker.rig1", password: "x", userAgent: "swiftminer/test", epoch: epoch,
                 previousSubscriptionID: previous?.id, previousExtranonce1: previous?.extranonce1,
-                requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30),
+                timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120), jobTimeout: nil,
+                                         submitTimeout: .seconds(30)),
                 carryPendingShares: carry))
         }
 

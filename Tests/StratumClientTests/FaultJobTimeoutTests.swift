@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -9,8 +10,8 @@ final class FaultJobTimeoutTests: XCTestCase {
         var h = SessionHarness()
         h.session = StratumSession(configuration: StratumSessionConfiguration(
             pool: PoolConfiguration(url: "stratum+tcp://127.0.0.1:3333"), user: "u", password: "p",
-            userAgent: "swiftminer/test", epoch: 7, requestTimeout: .seconds(10), idleTimeout: .seconds(120),
-            jobTimeout: jobTimeout))
+            userAgent: "swiftminer/test", epoch: 7,
+            timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120), jobTimeout: jobTimeout)))
         return h
     }
 

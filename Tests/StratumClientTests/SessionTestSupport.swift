@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -14,7 +15,8 @@ struct SessionHarness {
         session = StratumSession(configuration: StratumSessionConfiguration(
             pool: pool, user: "bc1qworker.rig1", password: "secret-pw", userAgent: "swiftminer/test", epoch: 7,
             previousSubscriptionID: previousSubscriptionID, previousExtranonce1: previousExtranonce1,
-            requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30)))
+            timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120), jobTimeout: nil,
+                                     submitTimeout: .seconds(30))))
     }
 
     mutating func connect() -> [StratumSession.Action] { session.handle(.connected(now: now)) }

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// The status schema (DESIGN.md, "Status file"): what `status.json` holds, what `swiftminer

@@ -1,3 +1,5 @@
+import PoolSettings
+
 /// The worker's own wish for `mining.suggest_difficulty` (pools set to `suggest_difficulty =
 /// "auto"`): the difficulty at which its measured hash rate finds one share every
 /// `targetShareInterval` seconds. A share of difficulty 1 takes 2^32 hashes on average, so
@@ -10,7 +12,7 @@
 /// (its `usedSuggestedDifficulty` flag), so a guess made before measuring could stick.
 public struct AutoSuggestedDifficulty: Sendable {
     /// Seconds per share wished for when the configuration does not say (`target_share_interval`).
-    public static let defaultTargetShareInterval: Double = 10
+    public static let defaultTargetShareInterval = DifficultySuggestion.defaultTargetShareInterval
     /// The rate is taken over about this many seconds of the latest hashing.
     static let window: Double = 10
     /// A new value is handed to the client when it differs from the last one handed over by at
