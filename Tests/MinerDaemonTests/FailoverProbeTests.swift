@@ -3,7 +3,6 @@ import Foundation
 import LocalPool
 import Logging
 import MinerDaemon
-import PoolSettings
 import StratumClient
 import XCTest
 
