@@ -407,7 +407,7 @@ public final class StratumClient: Sendable {
         return try await openConnection(on: channel, endpoint: endpoint, role: role)
     }
 
-    /// The next connection's session: a new epoch, the client's login and timers (whole), the
+    /// The next connection's session: a new epoch, this client's configuration (whole), the
     /// session to resume and the latest automatic difficulty suggestion.
     private func nextSessionConfiguration(pool: PoolConfiguration, endpoint: PoolEndpoint,
                                           resume: (subscriptionID: String?, extranonce1: [UInt8]?)) -> StratumSessionConfiguration {
@@ -415,8 +415,9 @@ public final class StratumClient: Sendable {
             state.epoch += 1
             return (state.epoch, state.suggestedDifficulty)
         }
-        return configuration.sessionConfiguration(pool: pool, poolURL: endpoint.url, epoch: epoch, resume: resume,
-                                                  suggestedDifficulty: suggested)
+        return StratumSessionConfiguration(pool: pool, poolURL: endpoint.url, client: configuration, epoch: epoch,
+                                           previousSubscriptionID: resume.subscriptionID,
+                                           previousExtranonce1: resume.extranonce1, suggestedDifficulty: suggested)
     }
 
     /// The client's logger with the connection's pool, worker and (for a probe) role.

@@ -47,18 +47,3 @@ public struct StratumClientConfiguration: Sendable {
         self.suggestDifficultyMinimumChange = suggestDifficultyMinimumChange
     }
 }
-
-extension StratumClientConfiguration {
-    /// What one connection's session gets from this configuration: the login, the timers (whole),
-    /// the version-rolling mask, whether unanswered shares are carried, and the suggestion factor;
-    /// with the connection's own pool, URL, epoch, session to resume and known suggestion.
-    package func sessionConfiguration(pool: PoolConfiguration, poolURL: String, epoch: UInt64,
-                                      resume: (subscriptionID: String?, extranonce1: [UInt8]?),
-                                      suggestedDifficulty: Double?) -> StratumSessionConfiguration {
-        StratumSessionConfiguration(
-            pool: pool, poolURL: poolURL, user: user, password: password, userAgent: userAgent, epoch: epoch,
-            previousSubscriptionID: resume.subscriptionID, previousExtranonce1: resume.extranonce1, timers: timers,
-            versionRollingMask: versionRollingMask, carryPendingShares: resubmitPendingOnResume,
-            suggestedDifficulty: suggestedDifficulty, suggestDifficultyMinimumChange: suggestDifficultyMinimumChange)
-    }
-}

@@ -41,11 +41,10 @@ final class WorkerClientConfigurationTests: XCTestCase {
         XCTAssertEqual(client.user, "u")
         XCTAssertEqual(client.workerName, worker.name)
 
-        // What the client hands each connection's session: the same value, whole.
-        let session = client.sessionConfiguration(pool: client.pools[0], poolURL: client.pools[0].url, epoch: 1,
-                                                  resume: (nil, nil), suggestedDifficulty: nil)
-        XCTAssertEqual(session.timers, worker.timers)
-        XCTAssertEqual(session.timers.jobTimeout, .seconds(45))
-        XCTAssertEqual(session.user, "u")
+        // Each connection's session runs on the client's configuration, whole.
+        let session = StratumSessionConfiguration(pool: client.pools[0], client: client, epoch: 1)
+        XCTAssertEqual(session.client.timers, worker.timers)
+        XCTAssertEqual(session.client.timers.jobTimeout, .seconds(45))
+        XCTAssertEqual(session.client.user, "u")
     }
 }
