@@ -24,6 +24,10 @@ let package = Package(
         .target(name: "StratumProtocol"),
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
+        // What a pool connection is configured with: pool URL, TLS pin, difficulty suggestion, timers, backoff. Pure.
+        .target(name: "PoolSettings", dependencies: ["StratumProtocol", "MiningCore"]),
+        // Monitoring listen addresses and cgminer `--api-allow` entries: parsing and loopback checks. Pure.
+        .target(name: "MonitoringAddresses", dependencies: ["StratumProtocol"]),
         // ISA-specific nonce-scanning kernels (AVX-512, SHA-NI, AVX2) and CPU detection.
         // -O2 even in debug builds, so tests run them at full speed.
         .target(name: "CSHA256Kernels", cSettings: [.unsafeFlags(["-O2"])]),
@@ -40,7 +44,7 @@ let package = Package(
             name: "StratumClient",
             dependencies: [
                 // MiningCore only for its SHA-256 (certificate pinning); never the engine.
-                "StratumProtocol", "MiningCore",
+                "StratumProtocol", "MiningCore", "PoolSettings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -80,11 +84,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
-        // Configuration, worker core, statistics, status file, share log, metrics, API, service wiring.
+        // The TOML parser, `ConfigurationFile` and the settings it makes (`MinerSettings` …). Pure, no NIO.
+        .target(
+            name: "Configuration",
+            dependencies: [
+                "StratumProtocol", "MiningCore", "SoloMining", "PoolSettings", "MonitoringAddresses",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Worker core, statistics, status file, share log, metrics, API, service wiring.
         .target(
             name: "MinerDaemon",
             dependencies: [
                 "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "SoloMining", "NodeRPCClient",
+                "Configuration", "PoolSettings", "MonitoringAddresses",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -98,7 +110,8 @@ let package = Package(
         .executableTarget(
             name: "swiftminer",
             dependencies: [
-                "MinerDaemon", "MiningCore", "HashingEngine", "StratumProtocol", "StratumClient", "LocalPool",
+                "MinerDaemon", "Configuration", "PoolSettings", "MiningCore", "HashingEngine", "StratumProtocol", "StratumClient",
+                "LocalPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,7 +128,9 @@ let package = Package(
             ]),
 
         // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob and the session (Fuzz/README.md).
-        .executableTarget(name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "StratumClient"], path: "Fuzz/StratumFuzzer"),
+        .executableTarget(
+            name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "StratumClient"],
+            path: "Fuzz/StratumFuzzer"),
 
         // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
@@ -130,11 +145,18 @@ let package = Package(
         .testTarget(
             name: "StratumClientTests",
             dependencies: [
-                "StratumClient", "StratumProtocol",
+                "StratumClient", "StratumProtocol", "PoolSettings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        // Parsing and settings only: depends on Configuration and pure targets, never the daemon.
+        .testTarget(
+            name: "ConfigurationTests",
+            dependencies: [
+                "Configuration", "PoolSettings", "MonitoringAddresses", "SoloMining", "MiningCore", "StratumProtocol",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SoloMiningTests", dependencies: ["SoloMining", "MiningCore", "StratumProtocol", "TestVectors"]),
         .testTarget(
@@ -145,7 +167,7 @@ let package = Package(
             name: "MinerDaemonTests",
             dependencies: [
                 "MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "StratumProtocol", "TestVectors",
-                "LocalNode", "SoloMining", "NodeRPCClient",
+                "LocalNode", "SoloMining", "NodeRPCClient", "Configuration", "PoolSettings", "MonitoringAddresses",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import MiningCore
 import NIOCore
+import PoolSettings
 import StratumClient
 import StratumProtocol
 
@@ -158,11 +159,14 @@ public enum StratumFuzz {
                                      suggestDifficulty: derived.below(2) == 0 ? nil : 512,
                                      versionRolling: derived.below(3) != 0,
                                      allowReconnectToOtherHost: derived.below(2) == 0)
-        let configuration = StratumSessionConfiguration(
-            pool: pool, user: "fuzz.worker", password: "x", userAgent: "StratumFuzzer/1", epoch: 7,
-            previousSubscriptionID: derived.below(2) == 0 ? nil : "deadbeef",
-            previousExtranonce1: derived.below(2) == 0 ? nil : [0x08, 0x00, 0x00, 0x02],
-            carryPendingShares: derived.below(2) == 0)
+        let previousSubscriptionID = derived.below(2) == 0 ? nil : "deadbeef"
+        let previousExtranonce1: [UInt8]? = derived.below(2) == 0 ? nil : [0x08, 0x00, 0x00, 0x02]
+        let client = StratumClientConfiguration(pools: [pool], user: "fuzz.worker", password: "x", userAgent: "StratumFuzzer/1",
+                                                timers: ConnectionTimers(jobTimeout: nil),
+                                                resubmitPendingOnResume: derived.below(2) == 0)
+        let configuration = StratumSessionConfiguration(pool: pool, client: client, epoch: 7,
+                                                        previousSubscriptionID: previousSubscriptionID,
+                                                        previousExtranonce1: previousExtranonce1)
         var session = StratumSession(configuration: configuration)
         var now = clockBase
         var submitted: Set<UInt64> = []

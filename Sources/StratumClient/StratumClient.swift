@@ -3,13 +3,14 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PoolSettings
 import StratumProtocol
 
 /// A Stratum v1 client for one worker: connects to the first pool of an ordered list,
 /// subscribes, authorizes, reports jobs as events and submits shares; reconnects with backoff
 /// and fails over between pools until its `run()` task is cancelled.
 ///
-/// While it mines on a backup pool it probes the primary every `primaryProbeInterval` on a side
+/// While it mines on a backup pool it probes the primary every `timers.primaryProbeInterval` on a side
 /// connection (connect, subscribe, authorize with the real login; nothing is submitted there).
 /// Only when a probe is authorized does it switch: the probe connection becomes the current
 /// session (no second connect), and the backup stays open until the shares sent to it are
@@ -81,7 +82,7 @@ public final class StratumClient: Sendable {
     /// ended is sent again on the next connection if the pool resumes that session.
     public func submit(_ share: ShareSubmission) async -> ShareResult {
         await withCheckedContinuation { (continuation: CheckedContinuation<ShareResult, Never>) in
-            let submitTimeout = configuration.submitTimeout
+            let submitTimeout = configuration.timers.submitTimeout
             let (token, connection, isStopped, carried) = state.withLockedValue { state in
                 let token = state.nextToken
                 state.nextToken += 1
@@ -178,14 +179,14 @@ public final class StratumClient: Sendable {
                     break  // not a disconnection for the worker: it mines the primary's jobs already
                 default: emit(.disconnected(url: endpoint.url, reason: outcome.reason))
                 }
-                if case .closed(let authorizedFor?) = end, authorizedFor >= configuration.stableConnectionAfter { attempt = 0 }
+                if case .closed(let authorizedFor?) = end, authorizedFor >= configuration.timers.stableConnectionAfter { attempt = 0 }
             } else {
                 emit(.protocolError("invalid pool URL: \(pool.url)"))
                 end = .connectFailed
             }
             if Task.isCancelled { break }
-            let decision = failover.next(after: end, backoff: configuration.backoff,
-                                         stableAfter: configuration.stableConnectionAfter,
+            let decision = failover.next(after: end, backoff: configuration.timers.backoff,
+                                         stableAfter: configuration.timers.stableConnectionAfter,
                                          random: Double.random(in: 0..<1))
             override = (decision.host, decision.port)
             if decision.poolIndex != index {
@@ -288,12 +289,12 @@ public final class StratumClient: Sendable {
 
     // MARK: - Probing the primary
 
-    /// While `backup` is served: probes the primary every `primaryProbeInterval` until a probe is
+    /// While `backup` is served: probes the primary every `timers.primaryProbeInterval` until a probe is
     /// authorized and the switch is made (returns the primary's connection, now current), or the
     /// task is cancelled (nil).
     private func probePrimary(_ endpoint: PoolEndpoint, resume: (subscriptionID: String?, extranonce1: [UInt8]?),
                               backup: OpenConnection) async -> OpenConnection? {
-        var schedule = PrimaryProbeSchedule(interval: configuration.primaryProbeInterval, backupStartedAt: .now)
+        var schedule = PrimaryProbeSchedule(interval: configuration.timers.primaryProbeInterval, backupStartedAt: .now)
         var resume = resume
         while !Task.isCancelled {
             do {
@@ -332,7 +333,7 @@ public final class StratumClient: Sendable {
             logger.log(level: logAtInfo ? .info : .debug,
                        "primary pool \(endpoint.url) did not answer the probe; staying on the backup",
                        metadata: ["reason": "\(reason)", "failed_probes": "\(failures)",
-                                  "next_probe_in": "\(configuration.primaryProbeInterval)"])
+                                  "next_probe_in": "\(configuration.timers.primaryProbeInterval)"])
         }
         return nil
     }
@@ -367,8 +368,8 @@ public final class StratumClient: Sendable {
     /// draining, the probe becomes the current connection and its events go out — one step, so
     /// no backup job can follow the primary's. False when the probe closed meanwhile.
     private func switchToPrimary(_ probe: OpenConnection, from backup: OpenConnection) async -> Bool {
-        let drain = BackupDrain(switchedAt: .now, submitTimeout: configuration.submitTimeout,
-                                grace: configuration.tickInterval * 2)
+        let drain = BackupDrain(switchedAt: .now, submitTimeout: configuration.timers.submitTimeout,
+                                grace: configuration.timers.tickInterval * 2)
         let probeHandler = probe.handler
         let backupHandler = backup.handler
         let backupID = backup.handlerID
@@ -397,54 +398,69 @@ public final class StratumClient: Sendable {
     private func open(pool: PoolConfiguration, index: Int, endpoint: PoolEndpoint,
                       resume: (subscriptionID: String?, extranonce1: [UInt8]?), role: StratumChannelHandler.Role,
                       group: any EventLoopGroup) async throws -> OpenConnection {
+        let sessionConfiguration = nextSessionConfiguration(pool: pool, endpoint: endpoint, resume: resume)
+        let connectionLogger = connectionLogger(endpoint: endpoint, role: role)
+        let tls = try tlsContext(pool: pool, endpoint: endpoint, logger: connectionLogger)
+        let bootstrap = bootstrap(group: group, endpoint: endpoint, tls: tls, session: sessionConfiguration,
+                                  logger: connectionLogger, role: role)
+        let channel = try await connect(bootstrap, endpoint: endpoint, role: role, logger: connectionLogger)
+        return try await openConnection(on: channel, endpoint: endpoint, role: role)
+    }
+
+    /// The next connection's session: a new epoch, this client's configuration (whole), the
+    /// session to resume and the latest automatic difficulty suggestion.
+    private func nextSessionConfiguration(pool: PoolConfiguration, endpoint: PoolEndpoint,
+                                          resume: (subscriptionID: String?, extranonce1: [UInt8]?)) -> StratumSessionConfiguration {
         let (epoch, suggested) = state.withLockedValue { state in
             state.epoch += 1
             return (state.epoch, state.suggestedDifficulty)
         }
-        let sessionConfiguration = StratumSessionConfiguration(
-            pool: pool, poolURL: endpoint.url, user: configuration.user, password: configuration.password,
-            userAgent: configuration.userAgent, epoch: epoch, previousSubscriptionID: resume.subscriptionID,
-            previousExtranonce1: resume.extranonce1, requestTimeout: configuration.subscribeTimeout,
-            idleTimeout: configuration.idleTimeout, submitTimeout: configuration.submitTimeout,
-            versionRollingMask: configuration.versionRollingMask,
-            carryPendingShares: configuration.resubmitPendingOnResume, jobTimeout: configuration.jobTimeout,
-            suggestedDifficulty: suggested, suggestDifficultyMinimumChange: configuration.suggestDifficultyMinimumChange,
-            maximumReconnectWait: configuration.maximumReconnectWait)
+        return StratumSessionConfiguration(pool: pool, poolURL: endpoint.url, client: configuration, epoch: epoch,
+                                           previousSubscriptionID: resume.subscriptionID,
+                                           previousExtranonce1: resume.extranonce1, suggestedDifficulty: suggested)
+    }
+
+    /// The client's logger with the connection's pool, worker and (for a probe) role.
+    private func connectionLogger(endpoint: PoolEndpoint, role: StratumChannelHandler.Role) -> Logger {
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"
         if role == .probe { connectionLogger[metadataKey: "probe"] = "primary" }
-        let handlerLogger = connectionLogger
+        return connectionLogger
+    }
+
+    /// The pool's certificate trust, and the TLS context for a `stratum+ssl://` endpoint (nil for
+    /// plain TCP). Throws a connect failure when either cannot be set up.
+    private func tlsContext(pool: PoolConfiguration, endpoint: PoolEndpoint,
+                            logger connectionLogger: Logger) throws -> (trust: TLSTrust, context: NIOSSLContext?) {
         guard let trust = TLSTrust(fingerprint: pool.tlsFingerprintSHA256, allowSelfSigned: pool.allowSelfSigned) else {
             emit(.protocolError("tls fingerprint is not 64 hex digits; refusing to connect"))
             throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "connect failed"))
         }
-        let sslContext: NIOSSLContext?
         do {
-            sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil
+            return (trust, endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil)
         } catch {
             connectionLogger.warning("could not set up TLS", metadata: ["error": "\(error)"])
             throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
         }
+    }
+
+    /// A bootstrap whose channels get TLS (when `tls.context` is set), line framing and a
+    /// `StratumChannelHandler` in `role` running a session with `session`.
+    private func bootstrap(group: any EventLoopGroup, endpoint: PoolEndpoint,
+                           tls: (trust: TLSTrust, context: NIOSSLContext?), session sessionConfiguration: StratumSessionConfiguration,
+                           logger handlerLogger: Logger, role: StratumChannelHandler.Role) -> ClientBootstrap {
         let maximumLineLength = configuration.maximumLineLength
-        let tickInterval = configuration.tickInterval
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
+        let tickInterval = configuration.timers.tickInterval
+        return ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(configuration.timers.connectTimeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    if let sslContext {
-                        let hostname = endpoint.isIPAddress ? nil : endpoint.host
-                        let tls: NIOSSLClientHandler
-                        if let verification = trust.pinnedVerification {
-                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname,
-                                                          customVerificationCallback: verification)
-                        } else {
-                            tls = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
-                        }
-                        try sync.addHandler(tls)
+                    if let sslContext = tls.context {
+                        try sync.addHandler(Self.tlsHandler(sslContext, trust: tls.trust, endpoint: endpoint))
                     }
                     try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
                     let handler = StratumChannelHandler(session: StratumSession(configuration: sessionConfiguration),
@@ -453,9 +469,24 @@ public final class StratumClient: Sendable {
                     try sync.addHandler(handler)
                 }
             }
-        let channel: any Channel
+    }
+
+    /// The TLS client handler: SNI with the pool's host name (none for an IP address), and the
+    /// pinned-certificate check when the pool has a fingerprint.
+    private static func tlsHandler(_ sslContext: NIOSSLContext, trust: TLSTrust,
+                                   endpoint: PoolEndpoint) throws -> NIOSSLClientHandler {
+        let hostname = endpoint.isIPAddress ? nil : endpoint.host
+        if let verification = trust.pinnedVerification {
+            return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname, customVerificationCallback: verification)
+        }
+        return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
+    }
+
+    /// Connects; a failure is logged (a probe's at debug level) and thrown as a connect failure.
+    private func connect(_ bootstrap: ClientBootstrap, endpoint: PoolEndpoint, role: StratumChannelHandler.Role,
+                         logger connectionLogger: Logger) async throws -> any Channel {
         do {
-            channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+            return try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
             if role == .probe {
                 connectionLogger.debug("could not connect", metadata: ["error": "\(error)"])
@@ -465,8 +496,13 @@ public final class StratumClient: Sendable {
             }
             throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
         }
-        // A current handler made itself the client's connection when the channel became active
-        // (`attach`), taking the shares carried from the previous connection at the same time.
+    }
+
+    /// The connected channel's handler and outcome. A current handler made itself the client's
+    /// connection when the channel became active (`attach`), taking the shares carried from the
+    /// previous connection at the same time.
+    private func openConnection(on channel: any Channel, endpoint: PoolEndpoint,
+                                role: StratumChannelHandler.Role) async throws -> OpenConnection {
         do {
             return try await channel.eventLoop.submit {
                 let handler = try channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self)
@@ -497,7 +533,7 @@ public final class StratumClient: Sendable {
         let kept = state.withLockedValue { state -> Bool in
             guard !state.isStopped, configuration.resubmitPendingOnResume else { return false }
             var share = share
-            if share.deadline == nil { share.deadline = .now + configuration.submitTimeout }
+            if share.deadline == nil { share.deadline = .now + configuration.timers.submitTimeout }
             state.carried.append(share)
             return true
         }

@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumProtocol
 
 /// The Stratum v1 conversation of one connection, as a pure state machine: it receives events
@@ -167,12 +168,12 @@ public struct StratumSession {
         lastReceived = now
         var actions: [Action] = []
         if configuration.pool.versionRolling {
-            actions.append(send(.configure(id: takeID(), versionRollingMask: configuration.versionRollingMask),
-                                kind: .configure, deadline: now + configuration.requestTimeout))
+            actions.append(send(.configure(id: takeID(), versionRollingMask: configuration.client.versionRollingMask),
+                                kind: .configure, deadline: now + configuration.client.timers.subscribeTimeout))
         }
-        let request = ClientRequest.subscribe(id: takeID(), userAgent: configuration.userAgent,
+        let request = ClientRequest.subscribe(id: takeID(), userAgent: configuration.client.userAgent,
                                               sessionID: configuration.previousSubscriptionID)
-        actions.append(send(request, kind: .subscribe(withParams: true), deadline: now + configuration.requestTimeout))
+        actions.append(send(request, kind: .subscribe(withParams: true), deadline: now + configuration.client.timers.subscribeTimeout))
         return actions
     }
 
@@ -200,10 +201,10 @@ public struct StratumSession {
             if response.error.isNull, response.result.boolValue == true {
                 phase = .mining
                 authorizedAt = now
-                return [.emit(.authorized(worker: configuration.user))] + suggestAfterAuthorize() + flushResubmits(now: now)
+                return [.emit(.authorized(worker: configuration.client.user))] + suggestAfterAuthorize() + flushResubmits(now: now)
             }
             let reason = Self.errorText(response) ?? "refused"
-            return [.emit(.authorizationFailed(worker: configuration.user, reason: reason))]
+            return [.emit(.authorizationFailed(worker: configuration.client.user, reason: reason))]
                 + close(.authorizationFailed(reason))
         case .extranonceSubscribe, .suggestDifficulty:
             return []  // Optional extensions: a refusal changes nothing.
@@ -219,7 +220,7 @@ public struct StratumSession {
     }
 
     private mutating func agreeVersionMask(_ offered: UInt32?) -> [Action] {
-        let mask = offered.map { $0 & configuration.versionRollingMask }
+        let mask = offered.map { $0 & configuration.client.versionRollingMask }
         versionMask = mask == 0 ? nil : mask
         return [.emit(.versionRollingMask(versionMask))]
     }
@@ -236,7 +237,7 @@ public struct StratumSession {
                 // Some pools refuse the user agent / session id: try once more with empty params.
                 subscribeRetried = true
                 return [send(.subscribe(id: takeID(), userAgent: nil), kind: .subscribe(withParams: false),
-                             deadline: now + configuration.requestTimeout)]
+                             deadline: now + configuration.client.timers.subscribeTimeout)]
             }
             protocolErrorCount += 1
             return [.emit(.protocolError("mining.subscribe: \(error)"))] + close(.subscribeFailed("\(error)"))
@@ -254,8 +255,8 @@ public struct StratumSession {
         actions.append(.emit(.subscribed(url: configuration.poolURL, extranonce1: result.extranonce1,
                                          extranonce2Size: result.extranonce2Size, resumed: resumed)))
         if !resumed { actions += loseResubmits("not resubmitted: the pool did not resume the session (new extranonce1)") }
-        actions.append(send(.authorize(id: takeID(), user: configuration.user, password: configuration.password),
-                            kind: .authorize, deadline: now + configuration.requestTimeout))
+        actions.append(send(.authorize(id: takeID(), user: configuration.client.user, password: configuration.client.password),
+                            kind: .authorize, deadline: now + configuration.client.timers.subscribeTimeout))
         if configuration.pool.extranonceSubscribe {
             actions.append(send(.extranonceSubscribe(id: takeID()), kind: .extranonceSubscribe, deadline: nil))
         }
@@ -302,7 +303,7 @@ public struct StratumSession {
             if !target.followed {
                 actions.append(.emit(.poolMessage("client.reconnect to \(host ?? "same host"):\(port.map(String.init) ?? "same port") refused (outside \(configuredHost)'s domain); reconnecting to the configured pool")))
             }
-            let wait = min(.seconds(waitTime ?? 0), configuration.maximumReconnectWait)
+            let wait = min(.seconds(waitTime ?? 0), configuration.client.timers.maximumReconnectWait)
             actions.append(.scheduleReconnect(after: wait, host: target.host, port: target.port))
             return actions + close(.reconnectRequested)
         case .showMessage(let text):
@@ -311,7 +312,7 @@ public struct StratumSession {
             return actions
         case .getVersion:
             guard let id else { return [] }
-            return [.send(ClientReply.version(id: id, userAgent: configuration.userAgent), method: method)]
+            return [.send(ClientReply.version(id: id, userAgent: configuration.client.userAgent), method: method)]
         case .ping:
             guard let id else { return [] }
             return [.send(ClientReply.pong(id: id), method: method)]
@@ -387,7 +388,7 @@ public struct StratumSession {
         }
         wantedSuggestedDifficulty = value
         guard phase == .mining else { return [] }  // sent after the authorize answer
-        if let last = lastSuggestedDifficulty, max(last / value, value / last) < configuration.suggestDifficultyMinimumChange {
+        if let last = lastSuggestedDifficulty, max(last / value, value / last) < configuration.client.suggestDifficultyMinimumChange {
             return []
         }
         return sendSuggestion(value)
@@ -405,7 +406,7 @@ public struct StratumSession {
         func lost(_ why: String) -> [Action] { [.resolve(token: token, .lost(why))] }
         guard phase != .closed else {
             // Found for this session just as it ended: the next one may still take it.
-            if configuration.carryPendingShares, share.epoch == configuration.epoch,
+            if configuration.client.resubmitPendingOnResume, share.epoch == configuration.epoch,
                closeReason?.allowsResubmission == true {
                 return [.carry(CarriedShare(token: token, share: share))]
             }
@@ -420,17 +421,17 @@ public struct StratumSession {
         guard share.extranonce2.count == extranonce2Size else {
             return lost("not sent: extranonce2 is \(share.extranonce2.count) bytes, expected \(extranonce2Size)")
         }
-        let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
+        let request = ClientRequest.submit(id: takeID(), worker: configuration.client.user, jobID: share.jobID,
                                            extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                            versionBits: versionMask == nil ? nil : share.versionBits)
         return [send(request, kind: .submit(token: token, share: share, carryDeadline: nil),
-                     deadline: now + configuration.submitTimeout)]
+                     deadline: now + configuration.client.timers.submitTimeout)]
     }
 
     /// Resolves (or, when the close reason allows it, carries) every unanswered submit and every
     /// share still waiting to be sent again.
     private mutating func resolveAllSubmits(_ why: String, reason: SessionCloseReason) -> [Action] {
-        let carry = configuration.carryPendingShares && reason.allowsResubmission
+        let carry = configuration.client.resubmitPendingOnResume && reason.allowsResubmission
         var actions: [Action] = []
         for id in pending.keys.sorted() {
             guard case .submit(let token, let share, let deadline) = pending[id]!.kind else { continue }
@@ -450,7 +451,7 @@ public struct StratumSession {
 
     private mutating func takeResubmits(_ shares: [CarriedShare], now: Instant) -> [Action] {
         guard !shares.isEmpty else { return [] }
-        guard configuration.carryPendingShares else {
+        guard configuration.client.resubmitPendingOnResume else {
             return shares.map { .resolve(token: $0.token, .lost("not resubmitted: resubmission is off")) }
         }
         if phase == .closed {
@@ -487,12 +488,12 @@ public struct StratumSession {
             if let bits = share.versionBits, bits != 0, versionMask.map({ bits & ~$0 != 0 }) ?? true {
                 lost("version bits outside the resumed session's mask"); continue
             }
-            let request = ClientRequest.submit(id: takeID(), worker: configuration.user, jobID: share.jobID,
+            let request = ClientRequest.submit(id: takeID(), worker: configuration.client.user, jobID: share.jobID,
                                                extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                                versionBits: versionMask == nil ? nil : share.versionBits)
-            let carryDeadline = carried.deadline ?? now + configuration.submitTimeout
+            let carryDeadline = carried.deadline ?? now + configuration.client.timers.submitTimeout
             actions.append(send(request, kind: .submit(token: carried.token, share: share, carryDeadline: carryDeadline),
-                                deadline: now + configuration.submitTimeout))
+                                deadline: now + configuration.client.timers.submitTimeout))
             sent += 1
         }
         if sent > 0 { actions.insert(.emit(.sharesResubmitted(count: sent)), at: 0) }
@@ -518,10 +519,10 @@ public struct StratumSession {
                 break
             }
         }
-        if let last = lastReceived, now - last >= configuration.idleTimeout {
+        if let last = lastReceived, now - last >= configuration.client.timers.idleTimeout {
             return actions + close(.idleTimeout)
         }
-        if let limit = configuration.jobTimeout, !hasJob, let since = authorizedAt, now - since >= limit {
+        if let limit = configuration.client.timers.jobTimeout, !hasJob, let since = authorizedAt, now - since >= limit {
             protocolErrorCount += 1
             return actions + [.emit(.protocolError("no mining.notify within \(limit) of authorization; reconnecting"))]
                 + close(.noJob(after: limit))

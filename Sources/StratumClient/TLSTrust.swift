@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import PoolSettings
 
 /// Which server certificates a TLS client accepts — one rule for pools (`stratum+ssl://`) and
 /// solo nodes (`https://`):

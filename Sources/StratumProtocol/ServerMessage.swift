@@ -23,7 +23,7 @@ public enum ServerMessage: Sendable, Hashable {
         public static let maxMessageLength = 512
         public static let maxHostLength = 255
         /// Longest `client.reconnect` wait we pass on (one day); a longer one is clamped to it (the
-        /// client caps it further, `StratumSessionConfiguration.maximumReconnectWait`).
+        /// client caps it further, `ConnectionTimers.maximumReconnectWait`).
         public static let maxWaitTime = 86_400
     }
 

@@ -1,8 +1,10 @@
+import Configuration
 import Foundation
 import LocalPool
 import Logging
 import MinerDaemon
 import MiningCore
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 

@@ -1,9 +1,11 @@
+import Configuration
 import Foundation
 import HashingEngine
 import LocalPool
 import Logging
 import MinerDaemon
 import MiningCore
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest

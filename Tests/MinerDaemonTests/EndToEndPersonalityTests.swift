@@ -1,6 +1,7 @@
 import Foundation
 import LocalPool
 import MinerDaemon
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest

@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -20,10 +21,12 @@ final class EndToEndSessionResumeTests: XCTestCase {
              versionRolling: Bool = false) {
             session = StratumSession(configuration: StratumSessionConfiguration(
                 pool: PoolConfiguration(url: EndToEndSessionResumeTests.url, versionRolling: versionRolling, difficultySuggestion: .off),
-                user: "worker.rig1", password: "x", userAgent: "swiftminer/test", epoch: epoch,
-                previousSubscriptionID: previous?.id, previousExtranonce1: previous?.extranonce1,
-                requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30),
-                carryPendingShares: carry))
+                client: StratumClientConfiguration(
+                    pools: [], user: "worker.rig1", password: "x", userAgent: "swiftminer/test",
+                    timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120), jobTimeout: nil,
+                                             submitTimeout: .seconds(30)),
+                    resubmitPendingOnResume: carry),
+                epoch: epoch, previousSubscriptionID: previous?.id, previousExtranonce1: previous?.extranonce1))
         }
 
         mutating func handle(_ event: StratumSession.Event) -> [StratumSession.Action] { session.handle(event) }

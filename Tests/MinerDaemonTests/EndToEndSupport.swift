@@ -1,9 +1,11 @@
+import Configuration
 import Foundation
 import HashingEngine
 import LocalPool
 import Logging
 import MinerDaemon
 import NIOSSL
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 import StratumProtocol

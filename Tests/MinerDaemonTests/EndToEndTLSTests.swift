@@ -2,6 +2,7 @@ import Foundation
 import LocalPool
 import MinerDaemon
 import NIOSSL
+import PoolSettings
 import StratumClient
 import XCTest
 

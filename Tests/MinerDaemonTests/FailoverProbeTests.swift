@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import LocalPool
 import Logging
@@ -21,9 +22,9 @@ final class FailoverProbeTests: XCTestCase {
         return port
     }
 
-    private static let tuning: @Sendable (inout StratumClientConfiguration) -> Void = { c in
-        c.primaryProbeInterval = .milliseconds(200)
-        c.submitTimeout = .seconds(10)
+    private static let tuning: @Sendable (inout WorkerSettings) -> Void = { c in
+        c.timers.primaryProbeInterval = .milliseconds(200)
+        c.timers.submitTimeout = .seconds(10)
     }
 
     private func warnings(about port: Int, in run: FaultRun) -> Int {

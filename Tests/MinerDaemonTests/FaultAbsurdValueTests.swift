@@ -1,6 +1,7 @@
 import Foundation
 import MinerDaemon
 import MiningCore
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -17,7 +18,7 @@ final class FaultAbsurdValueTests: XCTestCase {
         let script = StandardScript()
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.jobTimeout = .seconds(10) }
+        let run = try FaultRun(ports: [port]) { $0.timers.jobTimeout = .seconds(10) }
         await run.expect { script.validSubmits >= 1 }
         let connection = pool.connections[0]
         func difficulty(_ json: String) -> String { #"{"id":null,"method":"mining.set_difficulty","params":[\#(json)]}"# }
@@ -58,7 +59,7 @@ final class FaultAbsurdValueTests: XCTestCase {
         script.subscribeValues = { n in values[min(n, values.count - 1)] }
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.backoff = ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)) }
+        let run = try FaultRun(ports: [port]) { $0.timers.backoff = ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)) }
         await run.expect(.seconds(5), "mining with extranonce2_size 1") { pool.submits.contains { $0.connection == 5 } }
         // Size 0 leaves only the nonce (and ntime / version bits) to roll: legal, so it is mined too.
         pool.connections[5].close()
@@ -89,7 +90,7 @@ final class FaultAbsurdValueTests: XCTestCase {
         let script = StandardScript()
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.jobTimeout = .seconds(10) }
+        let run = try FaultRun(ports: [port]) { $0.timers.jobTimeout = .seconds(10) }
         await run.expect { script.validSubmits >= 1 }
         let connection = pool.connections[0]
         let good = try JSONValue.parse(Array(script.job(id: "template", remember: false).utf8))

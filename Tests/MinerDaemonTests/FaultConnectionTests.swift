@@ -125,7 +125,7 @@ final class FaultConnectionTests: XCTestCase {
         }
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.submitTimeout = .seconds(3) }
+        let run = try FaultRun(ports: [port]) { $0.timers.submitTimeout = .seconds(3) }
         await run.expect(.seconds(4)) { pool.submits.count >= 6 }
         try await run.stop()  // shutdownGrace 3 s: the slow answers still arrive
         await pool.stop()
@@ -183,7 +183,7 @@ final class FaultConnectionTests: XCTestCase {
         script.submitReply = { received, _ in received.connection == 0 ? nil : (#""result":true,"error":null"#, .zero) }
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.submitTimeout = .seconds(5) }
+        let run = try FaultRun(ports: [port]) { $0.timers.submitTimeout = .seconds(5) }
         await run.expect { pool.submits.count >= 3 }
         let pending = pool.submits.filter { $0.connection == 0 }.count
         pool.connections[0].close()
@@ -211,7 +211,7 @@ final class FaultConnectionTests: XCTestCase {
         script.submitReply = { received, _ in received.connection == 0 ? nil : (#""result":true,"error":null"#, .zero) }
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.submitTimeout = .seconds(5) }
+        let run = try FaultRun(ports: [port]) { $0.timers.submitTimeout = .seconds(5) }
         await run.expect { pool.submits.count >= 2 }
         pool.connections[0].close()
         await run.expect(.seconds(3)) { pool.submits.contains { $0.connection == 1 } }
@@ -268,7 +268,7 @@ final class FaultConnectionTests: XCTestCase {
         let first = StandardScript(), second = StandardScript()
         let primary = first.makePool(), secondary = second.makePool()
         let run = try FaultRun(ports: [try await primary.start(), try await secondary.start()]) {
-            $0.primaryProbeInterval = .milliseconds(300)
+            $0.timers.primaryProbeInterval = .milliseconds(300)
         }
         await run.expect { first.validSubmits >= 2 }
         await primary.stop()

@@ -14,7 +14,7 @@ final class FaultGarbageTests: XCTestCase {
         let script = StandardScript()
         let pool = script.makePool()
         let port = try await pool.start()
-        let run = try FaultRun(ports: [port]) { $0.jobTimeout = .seconds(10) }
+        let run = try FaultRun(ports: [port]) { $0.timers.jobTimeout = .seconds(10) }
         await run.expect { script.validSubmits >= 1 }
         let connection = try XCTUnwrap(pool.connections.first)
         connection.send(lines: [

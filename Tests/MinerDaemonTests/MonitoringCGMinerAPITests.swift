@@ -1,5 +1,7 @@
+import Configuration
 import Foundation
 @testable import MinerDaemon
+import MonitoringAddresses
 import StratumProtocol
 import XCTest
 
@@ -258,7 +260,7 @@ final class MonitoringCGMinerAPITests: XCTestCase {
         XCTAssertEqual(CGMinerAPI.access(clientAddress: "::1", allow: ["W:127.0.0.1"]), .read, "W: names exactly")
         XCTAssertEqual(CGMinerAPI.access(clientAddress: "fd00::5", allow: ["W:fd00::/8"]), .write)
         XCTAssertEqual(CGMinerAPI.access(clientAddress: "garbage", allow: ["0/0"]), .none)
-        XCTAssertEqual(CGMinerAPI.invalidAllowEntries(["10.0.0.0/8", "W:::1", "X:1.2.3.4", "1.2.3.4/40", "nonsense"]),
+        XCTAssertEqual(APIAllowEntry.invalidEntries(["10.0.0.0/8", "W:::1", "X:1.2.3.4", "1.2.3.4/40", "nonsense"]),
                        ["X:1.2.3.4", "1.2.3.4/40", "nonsense"])
         XCTAssertFalse(CGMinerAPI.allowsNonLoopbackClients(["127.0.0.1", "::1", "W:127.0.0.1"]))
         XCTAssertTrue(CGMinerAPI.allowsNonLoopbackClients(["192.168.1.0/24"]))

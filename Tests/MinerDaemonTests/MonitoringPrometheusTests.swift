@@ -1,7 +1,9 @@
+import Configuration
 import Foundation
 import HashingEngine
 import LocalPool
 import Logging
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 @testable import MinerDaemon

@@ -1,6 +1,8 @@
+import Configuration
 import Foundation
 import Logging
 @testable import MinerDaemon
+import MonitoringAddresses
 import NIOCore
 import NIOPosix
 import StratumProtocol

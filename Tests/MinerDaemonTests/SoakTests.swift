@@ -1,8 +1,10 @@
+import Configuration
 import Foundation
 import HashingEngine
 import LocalPool
 import Logging
 import MinerDaemon
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 import XCTest

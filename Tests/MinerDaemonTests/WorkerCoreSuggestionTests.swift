@@ -1,5 +1,6 @@
 import Foundation
 @testable import MinerDaemon
+import PoolSettings
 import StratumClient
 import XCTest
 

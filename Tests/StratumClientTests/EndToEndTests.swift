@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -61,9 +62,9 @@ final class EndToEndTests: XCTestCase {
 
         let configuration = StratumClientConfiguration(
             pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(port)")], user: "bc1qtest.rig", password: "x",
-            connectTimeout: .seconds(2), subscribeTimeout: .seconds(5), submitTimeout: .seconds(5),
-            backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200), jitter: 0.1),
-            tickInterval: .milliseconds(100))
+            timers: ConnectionTimers(connectTimeout: .seconds(2), subscribeTimeout: .seconds(5), submitTimeout: .seconds(5),
+                                     backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200), jitter: 0.1),
+                                     tickInterval: .milliseconds(100)))
         let client = StratumClient(configuration: configuration, logger: Logger(label: "test"))
         let run = Task { try await client.run() }
         let watchdog = Task {

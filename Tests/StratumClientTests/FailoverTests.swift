@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import XCTest
 

@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -8,9 +9,11 @@ final class FaultJobTimeoutTests: XCTestCase {
     private func harness(jobTimeout: Duration?) -> SessionHarness {
         var h = SessionHarness()
         h.session = StratumSession(configuration: StratumSessionConfiguration(
-            pool: PoolConfiguration(url: "stratum+tcp://127.0.0.1:3333"), user: "u", password: "p",
-            userAgent: "swiftminer/test", epoch: 7, requestTimeout: .seconds(10), idleTimeout: .seconds(120),
-            jobTimeout: jobTimeout))
+            pool: PoolConfiguration(url: "stratum+tcp://127.0.0.1:3333"),
+            client: .sessionTest(user: "u", password: "p", userAgent: "swiftminer/test",
+                                 timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120),
+                                                          jobTimeout: jobTimeout)),
+            epoch: 7))
         return h
     }
 

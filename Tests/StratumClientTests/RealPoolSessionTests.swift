@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -90,7 +91,7 @@ final class RealPoolSessionTests: XCTestCase {
         var h = SessionHarness(pool: PoolConfiguration(url: "stratum+tcp://pool.example.com:3333", versionRolling: false,
                                                        difficultySuggestion: suggestion))
         h.session = StratumSession(configuration: StratumSessionConfiguration(
-            pool: h.session.configuration.pool, user: "u", password: "p", userAgent: "ua", epoch: 1,
+            pool: h.session.configuration.pool, client: .sessionTest(user: "u", password: "p", userAgent: "ua"), epoch: 1,
             suggestedDifficulty: known))
         return h
     }
@@ -226,8 +227,8 @@ final class RealPoolSessionTests: XCTestCase {
     func testReconnectPortOnlyKeepsTheHostWeWereRedirectedTo() {
         var h = SessionHarness(pool: PoolConfiguration(url: "stratum+tcp://stratum.pool.example.com:3333", versionRolling: false))
         h.session = StratumSession(configuration: StratumSessionConfiguration(
-            pool: h.session.configuration.pool, poolURL: "stratum+tcp://eu.pool.example.com:3334", user: "u", password: "p",
-            userAgent: "ua", epoch: 1))
+            pool: h.session.configuration.pool, poolURL: "stratum+tcp://eu.pool.example.com:3334",
+            client: .sessionTest(user: "u", password: "p", userAgent: "ua"), epoch: 1))
         h.establish()
         XCTAssertEqual(scheduled(h.receive(#"{"id":null,"method":"client.reconnect","params":[null,3335]}"#)),
                        .scheduleReconnect(after: .zero, host: "eu.pool.example.com", port: 3335))

@@ -1,3 +1,4 @@
+import PoolSettings
 import StratumClient
 import StratumProtocol
 import XCTest
@@ -12,9 +13,11 @@ struct SessionHarness {
     init(pool: PoolConfiguration = PoolConfiguration(url: "stratum+tcp://127.0.0.1:3333"),
          previousSubscriptionID: String? = nil, previousExtranonce1: [UInt8]? = nil) {
         session = StratumSession(configuration: StratumSessionConfiguration(
-            pool: pool, user: "bc1qworker.rig1", password: "secret-pw", userAgent: "swiftminer/test", epoch: 7,
-            previousSubscriptionID: previousSubscriptionID, previousExtranonce1: previousExtranonce1,
-            requestTimeout: .seconds(10), idleTimeout: .seconds(120), submitTimeout: .seconds(30)))
+            pool: pool,
+            client: .sessionTest(user: "bc1qworker.rig1", password: "secret-pw", userAgent: "swiftminer/test",
+                                 timers: ConnectionTimers(subscribeTimeout: .seconds(10), idleTimeout: .seconds(120), jobTimeout: nil,
+                                                          submitTimeout: .seconds(30))),
+            epoch: 7, previousSubscriptionID: previousSubscriptionID, previousExtranonce1: previousExtranonce1))
     }
 
     mutating func connect() -> [StratumSession.Action] { session.handle(.connected(now: now)) }
@@ -81,4 +84,15 @@ func share(job: String = "j1", epoch: UInt64 = 7, generation: UInt64 = 1, extran
            extranonce2: [UInt8] = [0xc7, 0x08, 0, 0], versionBits: UInt32? = 0x2000) -> ShareSubmission {
     ShareSubmission(jobID: job, epoch: epoch, jobGeneration: generation, extranonce1: extranonce1, extranonce2: extranonce2, ntime: 0x64b3_f3ec,
                     nonce: 0xed46_0d91, versionBits: versionBits)
+}
+
+extension StratumClientConfiguration {
+    /// A client configuration for driving one `StratumSession` directly: no pool list, unanswered
+    /// shares resolved lost at the end of a connection (not carried), and, unless `timers` says
+    /// otherwise, the client's timers without a job timeout.
+    static func sessionTest(user: String, password: String, userAgent: String,
+                            timers: ConnectionTimers = ConnectionTimers(jobTimeout: nil)) -> StratumClientConfiguration {
+        StratumClientConfiguration(pools: [], user: user, password: password, userAgent: userAgent, timers: timers,
+                                   resubmitPendingOnResume: false)
+    }
 }

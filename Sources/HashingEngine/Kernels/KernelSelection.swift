@@ -1,4 +1,5 @@
 import CSHA256Kernels
+import MiningCore
 
 /// What the CPU we run on supports, including OS support for the wide registers (XCR0) on x86-64
 /// and the kernel's AT_HWCAP bits on ARM64, as `sm_cpu_features()` reports it (detected once,

@@ -1,5 +1,7 @@
+import Configuration
 import Foundation
 import MiningCore
+import MonitoringAddresses
 import StratumProtocol
 
 /// A cgminer-compatible RPC API (cgminer's API-README), read-only, answered from the status
@@ -46,59 +48,20 @@ public enum CGMinerAPI {
 
     /// What a client at `clientAddress` may do. `allow` entries: `ADDRESS[/PREFIX]`, `R:ADDRESS[/PREFIX]`
     /// (read) or `W:ADDRESS[/PREFIX]` (read and write); IPv4 or IPv6; `0/0` matches every IPv4
-    /// client. Loopback clients may always read; nobody may write unless a `W:` entry names them.
+    /// client (`APIAllowEntry`). Loopback clients may always read; nobody may write unless a `W:`
+    /// entry names them.
     public static func access(clientAddress: String, allow: [String]) -> Access {
         guard let client = MonitoringIPAddress(clientAddress) else { return .none }
         var granted: Access = client.isLoopback ? .read : .none
-        for entry in allow {
-            guard let (level, network, prefix) = parseAllowEntry(entry) else { continue }
-            if client.matches(network, prefixLength: prefix) { granted = max(granted, level) }
+        for entry in allow.compactMap(APIAllowEntry.init) where entry.matches(client) {
+            granted = max(granted, entry.grantsWrite ? .write : .read)
         }
         return granted
     }
 
-    /// Whether every allow-list entry is well-formed (for configuration checks).
-    public static func invalidAllowEntries(_ allow: [String]) -> [String] {
-        allow.filter { parseAllowEntry($0) == nil }
-    }
-
     /// Whether the list names any non-loopback client (then binding to a non-loopback address makes sense).
     public static func allowsNonLoopbackClients(_ allow: [String]) -> Bool {
-        allow.contains { entry in
-            guard let (_, network, prefix) = parseAllowEntry(entry) else { return false }
-            return !(network.isLoopback && prefix >= (network.bytes.count == 4 ? 8 : 128))
-        }
-    }
-
-    static func parseAllowEntry(_ raw: String) -> (Access, MonitoringIPAddress, Int)? {
-        var entry = Substring(raw.monitoringTrimmed)
-        var level = Access.read
-        if entry.count > 2, entry.dropFirst().first == ":", let letter = entry.first, letter.isLetter {
-            switch letter.uppercased() {
-            case "W": level = .write
-            case "R": level = .read
-            default: return nil
-            }
-            entry = entry.dropFirst(2)
-        }
-        var prefix: Int?
-        if let slash = entry.firstIndex(of: "/") {
-            guard let bits = Int(entry[entry.index(after: slash)...]) else { return nil }
-            prefix = bits
-            entry = entry[..<slash]
-        }
-        var text = String(entry)
-        if !text.contains(":") {
-            // cgminer pads short IPv4 prefixes: "10.0.0/24" → 10.0.0.0, "0/0" → 0.0.0.0.
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...4).contains(parts.count) else { return nil }
-            text = (parts.map(String.init) + Array(repeating: "0", count: 4 - parts.count)).joined(separator: ".")
-        }
-        guard let network = MonitoringIPAddress(text) else { return nil }
-        let maxBits = network.bytes.count * 8
-        let bits = prefix ?? maxBits
-        guard (0...maxBits).contains(bits) else { return nil }
-        return (level, network, bits)
+        allow.contains { APIAllowEntry($0).map { !$0.isLoopbackOnly } ?? false }
     }
 
     // MARK: - Requests

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonitoringAddresses
 import NIOCore
 import NIOPosix
 import StratumProtocol
@@ -23,7 +24,7 @@ public enum CGMinerAPIServer {
     public static func start(address: ListenAddress, allow: [String],
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
                              statusSource: @escaping @Sendable () async -> StatusDocument) async throws -> MonitoringListener {
-        let invalid = CGMinerAPI.invalidAllowEntries(allow)
+        let invalid = APIAllowEntry.invalidEntries(allow)
         guard invalid.isEmpty else { throw AllowListError(entries: invalid) }
         try checkBindable(address, allow: allow)
         let bootstrap = ServerBootstrap(group: group)

@@ -1,4 +1,5 @@
 import Logging
+import MonitoringAddresses
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,4 @@
+import MonitoringAddresses
 import NIOCore
 import NIOPosix
 

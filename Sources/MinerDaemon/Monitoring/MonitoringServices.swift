@@ -1,4 +1,6 @@
+import Configuration
 import Logging
+import MonitoringAddresses
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -33,7 +35,7 @@ public actor MonitoringServices: Service {
             try ListenAddress.parse(settings.metricsListen).checkBindable(allowNonLoopback: metricsAllowNonLoopback)
         }
         if settings.apiEnabled {
-            let invalid = CGMinerAPI.invalidAllowEntries(settings.apiAllow)
+            let invalid = APIAllowEntry.invalidEntries(settings.apiAllow)
             guard invalid.isEmpty else { throw CGMinerAPIServer.AllowListError(entries: invalid) }
             try CGMinerAPIServer.checkBindable(ListenAddress.parse(settings.apiListen), allow: settings.apiAllow)
         }

@@ -1,8 +1,10 @@
+import Configuration
 import Foundation
 import HashingEngine
 import Logging
 import NodeRPCClient
 import ServiceLifecycle
+import SoloMining
 import StratumClient
 import UnixSignals
 
@@ -108,7 +110,8 @@ public final class MinerService: Service, Sendable {
         let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
         let workers = settings.workers.map { worker in
             let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
-                                       batchTargetNanoseconds: UInt64(settings.hashingBatchTarget / .nanoseconds(1)))
+                                       batchTargetNanoseconds: settings.hashingBatchTarget.map { UInt64($0 / .nanoseconds(1)) }
+                                           ?? HashingEngine.defaultBatchTargetNanoseconds)
             var workerLogger = logger
             workerLogger[metadataKey: "worker"] = "\(worker.name)"
             let client: any WorkSource = worker.solo.map {

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// The status schema (Docs/ARCHITECTURE.md, "The status document"): what `status.json` holds, what `swiftminer

@@ -1,4 +1,5 @@
 import MiningCore
+import PoolSettings
 
 /// The worker's own wish for `mining.suggest_difficulty` (pools set to `suggest_difficulty =
 /// "auto"`): the difficulty at which its measured hash rate finds one share every
@@ -12,7 +13,7 @@ import MiningCore
 /// (its `usedSuggestedDifficulty` flag), so a guess made before measuring could stick.
 public struct AutoSuggestedDifficulty: Sendable {
     /// Seconds per share wished for when the configuration does not say (`target_share_interval`).
-    public static let defaultTargetShareInterval: Double = 10
+    public static let defaultTargetShareInterval = DifficultySuggestion.defaultTargetShareInterval
     /// The rate is taken over about this many seconds of the latest hashing.
     static let window: Double = 10
     /// A new value is handed to the client when it differs from the last one handed over by at

@@ -1,5 +1,6 @@
 import HashingEngine
 import Logging
+import PoolSettings
 import StratumClient
 
 /// One worker at run time: the only place where the Stratum client and the hashing engine meet.

@@ -2,6 +2,7 @@ import Foundation
 import HashingEngine
 import Logging
 import MiningCore
+import PoolSettings
 import StratumClient
 import StratumProtocol
 

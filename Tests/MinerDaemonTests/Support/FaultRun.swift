@@ -1,6 +1,8 @@
+import Configuration
 import Foundation
 import Logging
 import MinerDaemon
+import PoolSettings
 import ServiceLifecycle
 import StratumClient
 import StratumProtocol
@@ -11,17 +13,10 @@ import XCTest
 /// reports (share events, log lines) collected for assertions.
 final class FaultRun: ShareEventRecording, @unchecked Sendable {
     /// Client timeouts scaled down so each scenario takes seconds.
-    static let fast: @Sendable (inout StratumClientConfiguration) -> Void = { c in
-        c.connectTimeout = .seconds(1)
-        c.subscribeTimeout = .seconds(1)
-        c.idleTimeout = .seconds(5)
-        c.submitTimeout = .seconds(2)
-        c.jobTimeout = .seconds(1)
-        c.backoff = ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(800), jitter: 0.2)
-        c.stableConnectionAfter = .seconds(2)
-        c.primaryProbeInterval = .seconds(600)
-        c.tickInterval = .milliseconds(50)
-    }
+    static let fast = ConnectionTimers(
+        connectTimeout: .seconds(1), subscribeTimeout: .seconds(1), idleTimeout: .seconds(5), jobTimeout: .seconds(1),
+        submitTimeout: .seconds(2), backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(800), jitter: 0.2),
+        primaryProbeInterval: .seconds(600), stableConnectionAfter: .seconds(2), tickInterval: .milliseconds(50))
 
     let directory: String
     var statusPath: String { directory + "/status.json" }
@@ -36,15 +31,14 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
     var counters: ShareCounters { lock.withLock { _events.last?.counters ?? ShareCounters() } }
 
     init(urls: [String], user: String = "tester.rig1",
-         tuning: @escaping @Sendable (inout StratumClientConfiguration) -> Void = { _ in }) throws {
+         tuning: (inout WorkerSettings) -> Void = { _ in }) throws {
         directory = try temporaryDirectory()
         var logger = Logger(label: "fault") { [logs] _ in CapturingLogHandler(capture: logs) }
         logger.logLevel = .info
-        let worker = WorkerSettings(name: "rig1", user: user, password: "x", threads: 1,
-                                    pools: urls.map { PoolConfiguration(url: $0, versionRolling: true, difficultySuggestion: .off) }) { c in
-            FaultRun.fast(&c)
-            tuning(&c)
-        }
+        var worker = WorkerSettings(name: "rig1", user: user, password: "x", threads: 1,
+                                    pools: urls.map { PoolConfiguration(url: $0, versionRolling: true, difficultySuggestion: .off) })
+        worker.timers = FaultRun.fast
+        tuning(&worker)
         let settings = MinerSettings(workers: [worker], shutdownGrace: .seconds(3), statusFile: directory + "/status.json",
                                      shareLog: directory + "/shares.jsonl", statusInterval: .milliseconds(250))
         let sink = ShareEventRelay<FaultRun>()
@@ -56,7 +50,7 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
     }
 
     convenience init(ports: [Int], user: String = "tester.rig1",
-                     tuning: @escaping @Sendable (inout StratumClientConfiguration) -> Void = { _ in }) throws {
+                     tuning: (inout WorkerSettings) -> Void = { _ in }) throws {
         try self.init(urls: ports.map { "stratum+tcp://127.0.0.1:\($0)" }, user: user, tuning: tuning)
     }
 

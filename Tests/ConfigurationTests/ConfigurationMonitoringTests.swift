@@ -1,4 +1,4 @@
-import MinerDaemon
+import Configuration
 import XCTest
 
 /// `[metrics]` / `[api]`: refused exposures are configuration errors with their key and line.

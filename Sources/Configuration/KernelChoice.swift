@@ -1,4 +1,4 @@
-import HashingEngine
+import MiningCore
 
 /// `--kernel auto|swift|shani|avx2|avx512|armsha2|neon`.
 public enum KernelChoice: Sendable, Hashable, CustomStringConvertible {
@@ -30,14 +30,6 @@ public enum KernelChoice: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .automatic: "auto"
         case .specific(let kind): kind.rawValue
-        }
-    }
-
-    /// The kernel; throws with a clear message when this CPU lacks what a forced kernel needs.
-    public func makeKernel() throws -> any NonceScanningKernel {
-        switch self {
-        case .automatic: KernelSelection.automatic()
-        case .specific(let kind): try KernelSelection.make(kind)
         }
     }
 }

@@ -1,10 +1,11 @@
+import Configuration
 import Foundation
-import MinerDaemon
-import StratumClient
+import PoolSettings
 import XCTest
 
 /// The per-pool `suggest_difficulty` and the per-worker `target_share_interval` and client timer
-/// keys: parsed, defaulted, validated (as `check-config` does) and applied to the client.
+/// keys: parsed, defaulted and validated (as `check-config` does) into the worker's one
+/// `ConnectionTimers` value.
 final class ConfigurationClientSettingsTests: XCTestCase {
     private func parse(worker extra: String = "", pool: String = "") throws -> WorkerSettings {
         let text = """
@@ -54,42 +55,66 @@ final class ConfigurationClientSettingsTests: XCTestCase {
 
     func testTimersDefaultToTheClientsDefaults() throws {
         let timers = try parse().timers
-        XCTAssertEqual(timers, ClientTimers())
+        XCTAssertEqual(timers, ConnectionTimers())
         XCTAssertEqual(timers.connectTimeout, .seconds(10))
         XCTAssertEqual(timers.subscribeTimeout, .seconds(15))
         XCTAssertEqual(timers.idleTimeout, .seconds(300))
         XCTAssertEqual(timers.jobTimeout, .seconds(120))
         XCTAssertEqual(timers.submitTimeout, .seconds(30))
-        XCTAssertEqual(timers.backoffMinimum, .seconds(1))
-        XCTAssertEqual(timers.backoffMaximum, .seconds(60))
+        XCTAssertEqual(timers.backoff.initial, .seconds(1))
+        XCTAssertEqual(timers.backoff.maximum, .seconds(60))
+        XCTAssertEqual(timers.backoff.jitter, 0.2)
         XCTAssertEqual(timers.primaryProbeInterval, .seconds(60))
         XCTAssertEqual(timers.maximumReconnectWait, .seconds(120))
     }
 
-    func testTimersAreParsedAndReachTheClientConfiguration() throws {
-        let worker = try parse(worker: """
-            connect_timeout = 3
-            subscribe_timeout = 4.5
-            idle_timeout = 90
-            job_timeout = 45
-            submit_timeout = 12
-            reconnect_backoff_min = 0.5
-            reconnect_backoff_max = 20
-            primary_probe_interval = 30
-            max_reconnect_wait = 15
-            """)
-        var client = StratumClientConfiguration(pools: worker.pools, user: worker.user)
-        worker.timers.apply(to: &client)
-        XCTAssertEqual(client.connectTimeout, .seconds(3))
-        XCTAssertEqual(client.subscribeTimeout, .milliseconds(4500))
-        XCTAssertEqual(client.idleTimeout, .seconds(90))
-        XCTAssertEqual(client.jobTimeout, .seconds(45))
-        XCTAssertEqual(client.submitTimeout, .seconds(12))
-        XCTAssertEqual(client.backoff.initial, .milliseconds(500))
-        XCTAssertEqual(client.backoff.maximum, .seconds(20))
-        XCTAssertEqual(client.backoff.jitter, ReconnectBackoff().jitter, "jitter kept")
-        XCTAssertEqual(client.primaryProbeInterval, .seconds(30))
-        XCTAssertEqual(client.maximumReconnectWait, .seconds(15))
+    /// The worker timer keys of `timerKeysText`, each a different value.
+    static let timerKeysText = """
+        connect_timeout = 3
+        subscribe_timeout = 4.5
+        idle_timeout = 90
+        job_timeout = 45
+        submit_timeout = 12
+        reconnect_backoff_min = 0.5
+        reconnect_backoff_max = 20
+        primary_probe_interval = 30
+        max_reconnect_wait = 15
+        """
+
+    func testEveryTimerKeyLandsInTheOneTimersValue() throws {
+        let timers = try parse(worker: Self.timerKeysText).timers
+        XCTAssertEqual(timers.connectTimeout, .seconds(3))
+        XCTAssertEqual(timers.subscribeTimeout, .milliseconds(4500))
+        XCTAssertEqual(timers.idleTimeout, .seconds(90))
+        XCTAssertEqual(timers.jobTimeout, .seconds(45))
+        XCTAssertEqual(timers.submitTimeout, .seconds(12))
+        XCTAssertEqual(timers.backoff.initial, .milliseconds(500))
+        XCTAssertEqual(timers.backoff.maximum, .seconds(20))
+        XCTAssertEqual(timers.backoff.jitter, ReconnectBackoff().jitter, "jitter kept")
+        XCTAssertEqual(timers.primaryProbeInterval, .seconds(30))
+        XCTAssertEqual(timers.maximumReconnectWait, .seconds(15))
+    }
+
+    func testEachTimerKeyAloneChangesOnlyItsField() throws {
+        let defaults = ConnectionTimers()
+        let cases: [(key: String, changed: (ConnectionTimers) -> Bool)] = [
+            ("connect_timeout", { $0.connectTimeout != defaults.connectTimeout }),
+            ("subscribe_timeout", { $0.subscribeTimeout != defaults.subscribeTimeout }),
+            ("idle_timeout", { $0.idleTimeout != defaults.idleTimeout }),
+            ("job_timeout", { $0.jobTimeout != defaults.jobTimeout }),
+            ("submit_timeout", { $0.submitTimeout != defaults.submitTimeout }),
+            ("reconnect_backoff_min", { $0.backoff.initial != defaults.backoff.initial }),
+            ("reconnect_backoff_max", { $0.backoff.maximum != defaults.backoff.maximum }),
+            ("primary_probe_interval", { $0.primaryProbeInterval != defaults.primaryProbeInterval }),
+            ("max_reconnect_wait", { $0.maximumReconnectWait != defaults.maximumReconnectWait }),
+        ]
+        for (key, changed) in cases {
+            let timers = try parse(worker: "\(key) = 2.5").timers
+            XCTAssertTrue(changed(timers), key)
+            for (other, otherChanged) in cases where other != key {
+                XCTAssertFalse(otherChanged(timers), "\(key) changed \(other)")
+            }
+        }
     }
 
     func testTimersMustBePositiveAndTheBackoffOrdered() {
@@ -111,27 +136,8 @@ final class ConfigurationClientSettingsTests: XCTestCase {
     func testTheExampleFileDocumentsTheDefaults() throws {
         let path = ConfigurationTests.repository.appendingPathComponent("Config/swiftminer.toml").path
         let worker = try XCTUnwrap(try ConfigurationFile.load(path: path, environment: [:]).workers.first)
-        XCTAssertEqual(worker.timers, ClientTimers())
+        XCTAssertEqual(worker.timers, ConnectionTimers())
         XCTAssertEqual(worker.targetShareInterval, 10)
         XCTAssertEqual(worker.pools.map(\.difficultySuggestion), [.auto, .auto])
-    }
-
-    func testCheckConfigRefusesBadTimers() throws {
-        let directory = NSTemporaryDirectory() + "swiftminer-timers-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let bad = directory + "/bad.toml"
-        try """
-        [[worker]]
-        user = "u"
-        primary_probe_interval = 0
-        [[worker.pool]]
-        url = "stratum+tcp://127.0.0.1:3333"
-        suggest_difficulty = "sometimes"
-        """.write(toFile: bad, atomically: true, encoding: .utf8)
-        let result = try SwiftMinerBinary.run(["check-config", bad])
-        XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("\(bad):3: key worker[0].primary_probe_interval:"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("\(bad):6: key worker[0].pool[0].suggest_difficulty:"), result.stderr)
     }
 }

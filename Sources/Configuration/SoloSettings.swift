@@ -1,5 +1,4 @@
 import Foundation
-import NodeRPCClient
 import SoloMining
 
 /// Solo mining against the worker's own node: where its RPC is, how to log in, and where the

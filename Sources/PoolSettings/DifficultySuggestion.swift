@@ -14,6 +14,10 @@ public enum DifficultySuggestion: Sendable, Hashable {
     /// Never send `mining.suggest_difficulty`.
     case off
 
+    /// Seconds per share an `.auto` suggestion aims at when the configuration does not say
+    /// (`target_share_interval`).
+    public static let defaultTargetShareInterval: Double = 10
+
     /// The fixed value, if any.
     public var fixedValue: Double? {
         if case .fixed(let value) = self { value } else { nil }

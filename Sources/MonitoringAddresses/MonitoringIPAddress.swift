@@ -7,10 +7,10 @@ import Darwin
 #endif
 
 /// An IPv4 or IPv6 address as bytes (IPv4-mapped IPv6 addresses read as IPv4).
-struct MonitoringIPAddress: Hashable, Sendable {
-    let bytes: [UInt8]  // 4 or 16
+package struct MonitoringIPAddress: Hashable, Sendable {
+    package let bytes: [UInt8]  // 4 or 16
 
-    init?(_ text: String) {
+    package init?(_ text: String) {
         var text = text
         if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }  // fe80::1%eth0
         var v4 = in_addr()
@@ -28,12 +28,12 @@ struct MonitoringIPAddress: Hashable, Sendable {
         }
     }
 
-    var isLoopback: Bool {
+    package var isLoopback: Bool {
         bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
     }
 
     /// Whether the first `prefixLength` bits equal `network`'s.
-    func matches(_ network: MonitoringIPAddress, prefixLength: Int) -> Bool {
+    package func matches(_ network: MonitoringIPAddress, prefixLength: Int) -> Bool {
         guard bytes.count == network.bytes.count else { return false }
         var remaining = max(0, min(prefixLength, bytes.count * 8))
         for index in bytes.indices where remaining > 0 {
@@ -47,7 +47,7 @@ struct MonitoringIPAddress: Hashable, Sendable {
 }
 
 extension StringProtocol {
-    var monitoringTrimmed: Substring {
+    package var monitoringTrimmed: Substring {
         let scalars = self[...]
         guard let first = scalars.firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.isWhitespace })!

@@ -24,10 +24,3 @@ public struct NodeEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(usesTLS ? "https" : "http")://\(host):\(port)\(path)" }
 }
-
-/// How to authenticate: rpcuser/rpcpassword, or bitcoind's cookie file (`__cookie__:HEX`,
-/// rewritten on every node start, so it is re-read when it changes and after a 401).
-public enum NodeCredentials: Sendable, Hashable {
-    case userPassword(user: String, password: String)
-    case cookieFile(path: String)
-}

@@ -1,4 +1,4 @@
-import MinerDaemon
+import Configuration
 import XCTest
 
 /// Solo pool entries (`http(s)://` URL, `coinbase_addr`, `rpc_cookie_file`, `poll_interval`) and

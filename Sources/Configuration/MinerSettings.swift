@@ -1,7 +1,5 @@
 import Foundation
-import HashingEngine
 import Logging
-import StratumClient
 
 /// Everything `swiftminer run` needs, after the config file and the flags are merged.
 public struct MinerSettings: Sendable {
@@ -22,8 +20,8 @@ public struct MinerSettings: Sendable {
     public var monitoring: MonitoringSettings
     /// How long one engine batch should take (new work reaches the threads within one batch).
     /// Not a user setting: tests lengthen it to widen the window between finding a share and
-    /// reporting it. Default: the engine's (`HashingEngine.defaultBatchTargetNanoseconds`).
-    package var hashingBatchTarget: Duration = .nanoseconds(Int64(HashingEngine.defaultBatchTargetNanoseconds))
+    /// reporting it. nil: the engine's default (`HashingEngine.defaultBatchTargetNanoseconds`).
+    package var hashingBatchTarget: Duration?
 
     public init(workers: [WorkerSettings], kernel: KernelChoice = .automatic, shutdownGrace: Duration = .seconds(5),
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),

@@ -48,7 +48,7 @@ public struct PoolEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String { url }
 
     /// True for a literal IPv4/IPv6 address (no SNI is sent for those).
-    var isIPAddress: Bool {
+    package var isIPAddress: Bool {
         if host.contains(":") { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
@@ -56,7 +56,7 @@ public struct PoolEndpoint: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension String {
-    func trimmingWhitespace() -> Substring {
+    fileprivate func trimmingWhitespace() -> Substring {
         var s = Substring(self)
         while let first = s.first, first.isWhitespace { s.removeFirst() }
         while let last = s.last, last.isWhitespace { s.removeLast() }

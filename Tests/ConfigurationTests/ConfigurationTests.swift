@@ -1,9 +1,8 @@
+import Configuration
 import Foundation
-import MinerDaemon
-import StratumClient
 import XCTest
 
-/// The TOML parser, `ConfigurationFile` (TOML → MinerSettings), flag precedence and `check-config`.
+/// The TOML parser, `ConfigurationFile` (TOML → MinerSettings) and flag precedence.
 final class ConfigurationTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -29,12 +28,22 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(settings.monitoring, MonitoringSettings())
     }
 
-    /// Every ```toml block of the README and DESIGN parses.
+    /// The repository's documents whose ```toml blocks must parse.
+    static let documentsWithConfigurationExamples = ["README.md", "Docs/ARCHITECTURE.md"]
+
+    /// Every ```toml block of the README and the architecture document parses. A listed document
+    /// that is missing or unreadable is a failure, not a skip.
     func testEveryTOMLExampleInTheDocsParses() throws {
         var blocks: [(String, String)] = []
-        for document in ["README.md", "../shared/DESIGN.md"] {
+        for document in Self.documentsWithConfigurationExamples {
             let url = Self.repository.appendingPathComponent(document)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            let text: String
+            do {
+                text = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                XCTFail("\(document) cannot be read (\(url.path)): \(error)")
+                continue
+            }
             let parts = text.components(separatedBy: "```toml\n").dropFirst()
             for part in parts {
                 blocks.append((document, part.components(separatedBy: "```")[0]))
@@ -206,7 +215,8 @@ final class ConfigurationTests: XCTestCase {
     // MARK: Precedence
 
     func testFlagsOverrideTheFile() throws {
-        let directory = try serviceTemporaryDirectory()
+        let directory = try configurationTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/c.toml"
         try """
         [miner]
@@ -268,39 +278,11 @@ final class ConfigurationTests: XCTestCase {
         }
         XCTAssertThrowsError(try ConfigurationFile.settings(file: nil, overrides: CommandLineOverrides(), environment: [:]))
     }
+}
 
-    // MARK: Binary
-
-    func testCheckConfigCommand() throws {
-        let directory = try serviceTemporaryDirectory()
-        let bad = directory + "/bad.toml"
-        try """
-        [miner]
-        kernel = "warp"
-        [[worker]]
-        user = "u"
-        password = "very-secret-pass"
-        unknown = true
-        [[worker.pool]]
-        url = "ftp://x"
-        """.write(toFile: bad, atomically: true, encoding: .utf8)
-        let failed = try SwiftMinerBinary.run(["check-config", bad])
-        XCTAssertNotEqual(failed.status, 0)
-        XCTAssertTrue(failed.stderr.contains("\(bad):2: key miner.kernel:"), failed.stderr)
-        XCTAssertTrue(failed.stderr.contains("\(bad):6: key worker[0].unknown: unknown key"), failed.stderr)
-        XCTAssertTrue(failed.stderr.contains("\(bad):8: key worker[0].pool[0].url:"), failed.stderr)
-        XCTAssertFalse((failed.stdout + failed.stderr).contains("very-secret-pass"))
-
-        let example = Self.repository.appendingPathComponent("Config/swiftminer.toml").path
-        let good = try SwiftMinerBinary.run(["check-config", example])
-        XCTAssertEqual(good.status, 0, good.stderr)
-        XCTAssertTrue(good.stdout.contains("OK"))
-
-        // `run` refuses the bad file the same way, before starting anything.
-        let run = try SwiftMinerBinary.run(["run", "--config", bad, "--status-file", directory + "/status.json"], timeout: 20)
-        XCTAssertEqual(run.status, 78, "EX_CONFIG")
-        XCTAssertTrue(run.stderr.contains("\(bad):2: key miner.kernel:"), run.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/status.json"), "nothing started")
-        XCTAssertFalse(run.stderr.contains("very-secret-pass"))
-    }
+/// A new empty directory under the system's temporary directory.
+func configurationTemporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "swiftminer-configuration-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
 }

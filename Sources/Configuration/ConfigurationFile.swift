@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+
+/// TOML configuration → `MinerSettings`. Keys and their defaults are documented in
+/// `Config/swiftminer.toml`; unknown keys are errors.
+public enum ConfigurationFile {
+    /// "trace, debug, info, notice, warning, error, critical": what `log_level` and `--log-level` take.
+    static var logLevelNames: String { Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// Reads and parses `path`. A file without `[[worker]]` is valid here (flags may add one).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigurationErrors) -> MinerSettings
+    {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            var message = "cannot read the file: \(Self.reason(error))"
+            if FileManager.default.fileExists(atPath: path) && !FileManager.default.isReadableFile(atPath: path) {
+                // The usual cause under systemd: a file the service's user may not read.
+                message += " (the service reads it as the user swiftminer: make it root:swiftminer 0640, "
+                    + "as `make install` does, with chgrp swiftminer and chmod 0640)"
+            }
+            throw ConfigurationErrors([ConfigurationIssue(file: path, line: nil, key: nil, message: message)])
+        }
+        return try parse(text, file: path, environment: environment)
+    }
+
+    /// Parses a document; `file` names it in errors.
+    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigurationErrors) -> MinerSettings
+    {
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigurationErrors([ConfigurationIssue(file: file, line: error.line, key: nil, message: error.message)])
+        }
+        var reader = Reader(file: file)
+        let settings = reader.settings(root, environment: environment)
+        if !reader.issues.isEmpty {
+            // In file order (stable: issues of one line keep their order).
+            let sorted = reader.issues.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
+            throw ConfigurationErrors(sorted.map(\.element))
+        }
+        return settings
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileReadNoSuchFile: return "no such file"
+            case .fileReadNoPermission: return "permission denied"
+            default: break
+            }
+        }
+        return "\(error.localizedDescription)"
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+/// `swiftminer check-config`, and `run` with a bad file.
+final class CheckConfigCommandTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func testCheckConfigRefusesBadTimers() throws {
+        let directory = NSTemporaryDirectory() + "swiftminer-timers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bad = directory + "/bad.toml"
+        try """
+        [[worker]]
+        user = "u"
+        primary_probe_interval = 0
+        [[worker.pool]]
+        url = "stratum+tcp://127.0.0.1:3333"
+        suggest_difficulty = "sometimes"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try SwiftMinerBinary.run(["check-config", bad])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("\(bad):3: key worker[0].primary_probe_interval:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(bad):6: key worker[0].pool[0].suggest_difficulty:"), result.stderr)
+    }
+
+    func testCheckConfigCommand() throws {
+        let directory = try serviceTemporaryDirectory()
+        let bad = directory + "/bad.toml"
+        try """
+        [miner]
+        kernel = "warp"
+        [[worker]]
+        user = "u"
+        password = "very-secret-pass"
+        unknown = true
+        [[worker.pool]]
+        url = "ftp://x"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let failed = try SwiftMinerBinary.run(["check-config", bad])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.stderr.contains("\(bad):2: key miner.kernel:"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("\(bad):6: key worker[0].unknown: unknown key"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("\(bad):8: key worker[0].pool[0].url:"), failed.stderr)
+        XCTAssertFalse((failed.stdout + failed.stderr).contains("very-secret-pass"))
+
+        let example = Self.repository.appendingPathComponent("Config/swiftminer.toml").path
+        let good = try SwiftMinerBinary.run(["check-config", example])
+        XCTAssertEqual(good.status, 0, good.stderr)
+        XCTAssertTrue(good.stdout.contains("OK"))
+
+        // `run` refuses the bad file the same way, before starting anything.
+        let run = try SwiftMinerBinary.run(["run", "--config", bad, "--status-file", directory + "/status.json"], timeout: 20)
+        XCTAssertEqual(run.status, 78, "EX_CONFIG")
+        XCTAssertTrue(run.stderr.contains("\(bad):2: key miner.kernel:"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/status.json"), "nothing started")
+        XCTAssertFalse(run.stderr.contains("very-secret-pass"))
+    }
+}
