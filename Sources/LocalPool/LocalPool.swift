@@ -232,11 +232,6 @@ public final class LocalPool: Sendable {
         update { core in core.openSessionIDs.map { PoolEffect.close($0) } }
     }
 
-    /// Closes one client connection.
-    public func dropConnection(session: LocalPoolSessionID) {
-        update { _ in [PoolEffect.close(session)] }
-    }
-
     /// A snapshot of the counters.
     public var stats: LocalPoolStats {
         state.withLockedValue { $0.core.stats }
