@@ -97,20 +97,9 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// (times `timeScale`).
     func expect(_ timeout: Duration = .seconds(4), _ message: @autoclosure () -> String = "",
                 file: StaticString = #filePath, line: UInt = #line, until condition: () -> Bool) async {
-        if await !wait(timeout, until: condition) {
+        if await !Polling.wait(timeout * Self.timeScale, until: condition) {
             XCTFail("not reached within \(timeout * Self.timeScale). \(message())", file: file, line: line)
         }
-    }
-
-    /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-    @discardableResult
-    func wait(_ timeout: Duration = .seconds(4), until condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout * Self.timeScale
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
     }
 
     /// Graceful shutdown of the daemon (it waits for answers to shares already sent), then the pool.
