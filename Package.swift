@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // Wire values of Stratum v1: JSON-RPC messages, hex / prevhash / uint32 encodings. Pure.
         .target(name: "StratumProtocol"),
+        // TLS errors in words a user reads: reason codes, no build paths.
+        .target(name: "TLSDiagnostics", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
         // ISA-specific nonce-scanning kernels (AVX-512, SHA-NI, AVX2) and CPU detection.
@@ -40,7 +42,7 @@ let package = Package(
             name: "StratumClient",
             dependencies: [
                 // MiningCore only for its SHA-256 (certificate pinning); never the engine.
-                "StratumProtocol", "MiningCore",
+                "StratumProtocol", "MiningCore", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "LocalPool",
             dependencies: [
-                "StratumProtocol", "MiningCore",
+                "StratumProtocol", "MiningCore", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -63,7 +65,7 @@ let package = Package(
         .target(
             name: "NodeRPCClient",
             dependencies: [
-                "SoloMining", "StratumProtocol",
+                "SoloMining", "StratumProtocol", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -128,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "StratumClientTests",
             dependencies: [
-                "StratumClient", "StratumProtocol",
+                "StratumClient", "StratumProtocol", "TLSDiagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -423,8 +423,9 @@ public final class StratumClient: Sendable {
         do {
             sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil
         } catch {
-            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(error)"])
-            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
+            let why = PoolConnectionError.description(of: error)
+            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(why)"])
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: why))
         }
         let maximumLineLength = configuration.maximumLineLength
         let tickInterval = configuration.tickInterval

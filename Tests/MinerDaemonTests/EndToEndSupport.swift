@@ -164,6 +164,11 @@ final class LogCapture: @unchecked Sendable {
     struct Record: Sendable {
         let level: Logger.Level
         let message: String
+        /// The record's metadata values (the handler's and the call's), as they are printed.
+        var metadataValues: [String] = []
+
+        /// The line as an operator reads it: the message, then the metadata values.
+        var text: String { ([message] + metadataValues).joined(separator: " ") }
     }
 
     private let lock = NSLock()
@@ -179,6 +184,11 @@ final class LogCapture: @unchecked Sendable {
     func lines(containing text: String) -> [String] {
         records.filter { $0.message.contains(text) }.map(\.message)
     }
+
+    /// The records whose message or metadata contain `text`, as operators read them.
+    func printed(containing text: String) -> [String] {
+        records.map(\.text).filter { $0.contains(text) }
+    }
 }
 
 struct CapturingLogHandler: LogHandler {
@@ -192,7 +202,9 @@ struct CapturingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        capture.add(.init(level: event.level, message: event.message.description))
+        let metadata = metadata.merging(event.metadata ?? [:]) { $1 }
+        capture.add(.init(level: event.level, message: event.message.description,
+                          metadataValues: metadata.keys.sorted().map { "\(metadata[$0]!)" }))
         if ProcessInfo.processInfo.environment["E2E_LOG"] != nil {
             print("[\(event.level)] \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
         }
