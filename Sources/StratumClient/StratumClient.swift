@@ -423,9 +423,8 @@ public final class StratumClient: Sendable {
         do {
             sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil
         } catch {
-            let why = PoolConnectionError.description(of: error)
-            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(why)"])
-            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: why))
+            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(PoolConnectionError.description(of: error))"])
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: PoolConnectionError.description(of: error)))
         }
         let maximumLineLength = configuration.maximumLineLength
         let tickInterval = configuration.tickInterval
