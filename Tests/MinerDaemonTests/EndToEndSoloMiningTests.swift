@@ -198,6 +198,9 @@ final class EndToEndSoloMiningTests: XCTestCase {
         try await run.stop()
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
         XCTAssertTrue(run.logs.records.contains { $0.message.contains("tls_fingerprint_sha256 or allow_self_signed") })
+        for fragment in [".build", "checkouts", ".cc:"] {
+            XCTAssertEqual(run.logs.printed(containing: fragment), [], "no build path in the log")
+        }
         XCTAssertEqual(run.node.submissions.count, 0)
         XCTAssertEqual(run.node.height, 0)
         XCTAssertEqual(try XCTUnwrap(run.status().workers.first).hashesTotal, 0, "no template, no hashing")
