@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // Wire values of Stratum v1: JSON-RPC messages, hex / prevhash / uint32 encodings. Pure.
         .target(name: "StratumProtocol"),
+        // TLS errors in words a user reads: reason codes, no build paths.
+        .target(name: "TLSDiagnostics", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
         // What a pool connection is configured with: pool URL, TLS pin, difficulty suggestion, timers, backoff. Pure.
@@ -44,7 +46,7 @@ let package = Package(
             name: "StratumClient",
             dependencies: [
                 // MiningCore only for its SHA-256 (certificate pinning); never the engine.
-                "StratumProtocol", "MiningCore", "PoolSettings",
+                "StratumProtocol", "MiningCore", "PoolSettings", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "LocalPool",
             dependencies: [
-                "StratumProtocol", "MiningCore",
+                "StratumProtocol", "MiningCore", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "NodeRPCClient",
             dependencies: [
-                "SoloMining", "StratumProtocol",
+                "SoloMining", "StratumProtocol", "TLSDiagnostics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -145,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "StratumClientTests",
             dependencies: [
-                "StratumClient", "StratumProtocol", "PoolSettings",
+                "StratumClient", "StratumProtocol", "PoolSettings", "TLSDiagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

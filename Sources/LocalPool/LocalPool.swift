@@ -7,6 +7,7 @@ import NIOExtras
 import NIOPosix
 import NIOSSL
 import StratumProtocol
+import TLSDiagnostics
 
 /// A real Stratum v1 pool on loopback (tests and `swiftminer demo`): it hands out well-formed
 /// SHA-256d jobs and validates every submitted share completely with `MiningJob.evaluate`.
@@ -232,11 +233,6 @@ public final class LocalPool: Sendable {
         update { core in core.openSessionIDs.map { PoolEffect.close($0) } }
     }
 
-    /// Closes one client connection.
-    public func dropConnection(session: LocalPoolSessionID) {
-        update { _ in [PoolEffect.close(session)] }
-    }
-
     /// A snapshot of the counters.
     public var stats: LocalPoolStats {
         state.withLockedValue { $0.core.stats }
@@ -371,7 +367,7 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        pool.log("closing session: \(error)", session: session)
+        pool.log("closing session: \(TLSFailure(error).map { "TLS failed: \($0)" } ?? "\(error)")", session: session)
         context.close(promise: nil)
     }
 }

@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import SoloMining
 import StratumProtocol
+import TLSDiagnostics
 
 /// A small JSON-RPC client for Bitcoin Core over HTTP/1.1 on SwiftNIO: one short connection per
 /// call (long polls hold theirs open), Basic auth from a password or the cookie file, TLS via
@@ -218,8 +219,7 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let isTLS = error is NIOSSLError || error is BoringSSLError
-        promise.fail(NodeRPCError(isTLS ? .tls("\(error)") : .unreachable("\(error)")))
+        promise.fail(NodeRPCError(TLSFailure(error).map { .tls("\($0)") } ?? .unreachable("\(error)")))
         context.close(promise: nil)
     }
 }

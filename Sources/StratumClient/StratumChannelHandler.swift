@@ -99,15 +99,15 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if role == .probe {
-            logger.debug("primary probe connection error", metadata: ["error": "\(error)"])
-        } else {
-            logger.warning("pool connection error", metadata: ["error": "\(error)"])
+        let why = PoolConnectionError.description(of: error)
+        switch role {
+        case .probe: logger.debug("primary probe connection error", metadata: ["error": "\(why)"])
+        // The worker logs the disconnection with `why` as its reason: one line for the event.
+        case .current: logger.debug("pool connection error", metadata: ["error": "\(why)"])
+        // After the switch to the primary nothing else reports this connection.
+        case .retired: logger.warning("backup pool connection error", metadata: ["error": "\(why)"])
         }
-        if let tooLong = error as? LineFrameDecoder.LineTooLongError {
-            client.emit(.protocolError("\(tooLong)"))
-        }
-        finish(why: "\(error)")
+        finish(why: why)
         context.close(promise: nil)
     }
 

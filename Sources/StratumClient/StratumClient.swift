@@ -440,8 +440,8 @@ public final class StratumClient: Sendable {
         do {
             return (trust, endpoint.useTLS ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil)
         } catch {
-            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(error)"])
-            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: "\(error)"))
+            connectionLogger.warning("could not set up TLS", metadata: ["error": "\(PoolConnectionError.description(of: error))"])
+            throw ConnectFailure(outcome: ConnectionOutcome(end: .connectFailed, reason: PoolConnectionError.description(of: error)))
         }
     }
 

@@ -96,7 +96,4 @@ public struct JSONRPCResponse: Sendable, Hashable {
 
     /// The request id as our integer counter, when it is one.
     public var integerID: Int64? { id.integerValue }
-
-    /// True when the pool reported no error.
-    public var isSuccess: Bool { error.isNull && !result.isNull }
 }

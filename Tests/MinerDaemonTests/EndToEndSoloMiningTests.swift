@@ -50,16 +50,6 @@ final class SoloRun: ShareEventRecording, @unchecked Sendable {
         box.owner = self
     }
 
-    @discardableResult
-    func wait(_ timeout: Duration, until condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
-    }
-
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await runTask.value
@@ -76,7 +66,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
     private func mineBlocks(threads: Int, count: Int) async throws -> Double {
         let run = try await SoloRun(threads: threads)
         let start = ContinuousClock.now
-        let done = await run.wait(.seconds(120)) { run.node.height >= count }
+        let done = await Polling.wait(.seconds(120)) { run.node.height >= count }
         let elapsed = (ContinuousClock.now - start) / .seconds(1)
         try await run.stop()
         XCTAssertTrue(done, "only \(run.node.height) block(s) in 120 s")
@@ -112,7 +102,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
 
     func testWrongChainAddressIsAClearErrorAndNoBlocks() async throws {
         let run = try await SoloRun(address: "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh")
-        let seen = await run.wait(.seconds(20)) { run.logs.contains(level: .error, "but the node runs regtest") }
+        let seen = await Polling.wait(.seconds(20)) { run.logs.contains(level: .error, "but the node runs regtest") }
         try await run.stop()
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
         XCTAssertEqual(run.node.submissions.count, 0)
@@ -121,7 +111,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
 
     func testBadCredentialsAreAClearErrorAndRetried() async throws {
         let run = try await SoloRun(password: "wrong")
-        let seen = await run.wait(.seconds(20)) { run.logs.lines(containing: "HTTP 401").count >= 2 }
+        let seen = await Polling.wait(.seconds(20)) { run.logs.lines(containing: "HTTP 401").count >= 2 }
         try await run.stop()
         XCTAssertTrue(seen, "the 401 is logged, and tried again: \(run.logs.records.map(\.message))")
         XCTAssertFalse(run.logs.records.contains { $0.message.contains("wrong") }, "the password never appears in the log")
@@ -134,7 +124,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
         let closedPort = try await probe.start()
         await probe.stop()
         let run = try await SoloRun(nodePort: closedPort)
-        let seen = await run.wait(.seconds(20)) { run.logs.lines(containing: "cannot reach the node").count >= 2 }
+        let seen = await Polling.wait(.seconds(20)) { run.logs.lines(containing: "cannot reach the node").count >= 2 }
         try await run.stop()
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
     }
@@ -143,11 +133,11 @@ final class EndToEndSoloMiningTests: XCTestCase {
         var configuration = LocalNode.Configuration()
         configuration.isInitialBlockDownload = true
         let run = try await SoloRun(node: configuration)
-        let seen = await run.wait(.seconds(20)) { run.logs.contains(level: .warning, "initial block download") }
+        let seen = await Polling.wait(.seconds(20)) { run.logs.contains(level: .warning, "initial block download") }
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
         XCTAssertEqual(run.node.height, 0)
         run.node.setInitialBlockDownload(false)
-        let mined = await run.wait(.seconds(60)) { run.node.height >= 1 }
+        let mined = await Polling.wait(.seconds(60)) { run.node.height >= 1 }
         try await run.stop()
         XCTAssertTrue(mined, "mines once the node has synced")
     }
@@ -160,11 +150,11 @@ final class EndToEndSoloMiningTests: XCTestCase {
         configuration.password = nil
         configuration.cookieFile = cookie
         let run = try await SoloRun(node: configuration, user: "", password: "", cookieFile: cookie)
-        let first = await run.wait(.seconds(60)) { run.node.height >= 1 }
+        let first = await Polling.wait(.seconds(60)) { run.node.height >= 1 }
         XCTAssertTrue(first)
         try run.node.regenerateCookie()
         let height = run.node.height
-        let more = await run.wait(.seconds(60)) { run.node.height >= height + 2 }
+        let more = await Polling.wait(.seconds(60)) { run.node.height >= height + 2 }
         try await run.stop()
         XCTAssertTrue(more, "still mining with the new cookie: \(run.logs.records.map(\.message))")
         XCTAssertTrue(run.node.submissions.allSatisfy { $0.outcome == .accepted })
@@ -182,7 +172,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
     private func mineOverTLS(fingerprint: String? = nil, allowSelfSigned: Bool = false) async throws {
         let run = try await SoloRun(node: try Self.tlsNode(), scheme: "https", tlsFingerprint: fingerprint,
                                     allowSelfSigned: allowSelfSigned)
-        let mined = await run.wait(.seconds(60)) { run.node.height >= 3 }
+        let mined = await Polling.wait(.seconds(60)) { run.node.height >= 3 }
         try await run.stop()
         XCTAssertTrue(mined, "blocks over https: \(run.node.height); logs: \(run.logs.records.map(\.message))")
         XCTAssertFalse(run.node.submissions.isEmpty)
@@ -203,12 +193,15 @@ final class EndToEndSoloMiningTests: XCTestCase {
     /// two settings, retried, and no request ever reaches the node (so no block is sent).
     private func expectTLSRefused(fingerprint: String?) async throws {
         let run = try await SoloRun(node: try Self.tlsNode(), scheme: "https", tlsFingerprint: fingerprint)
-        let seen = await run.wait(.seconds(20)) {
+        let seen = await Polling.wait(.seconds(20)) {
             run.logs.lines(containing: "TLS with the node failed").count >= 2
         }
         try await run.stop()
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
         XCTAssertTrue(run.logs.records.contains { $0.message.contains("tls_fingerprint_sha256 or allow_self_signed") })
+        for fragment in [".build", "checkouts", ".cc:"] {
+            XCTAssertEqual(run.logs.printed(containing: fragment), [], "no build path in the log")
+        }
         XCTAssertEqual(run.node.submissions.count, 0)
         XCTAssertEqual(run.node.height, 0)
         XCTAssertEqual(try XCTUnwrap(run.status().workers.first).hashesTotal, 0, "no template, no hashing")
@@ -224,7 +217,7 @@ final class EndToEndSoloMiningTests: XCTestCase {
 
     func testPlainHTTPAgainstATLSNodeIsAClearErrorNotACrash() async throws {
         let run = try await SoloRun(node: try Self.tlsNode())
-        let seen = await run.wait(.seconds(20)) { run.logs.lines(containing: "cannot reach the node").count >= 2 }
+        let seen = await Polling.wait(.seconds(20)) { run.logs.lines(containing: "cannot reach the node").count >= 2 }
         try await run.stop()
         XCTAssertTrue(seen, "logs: \(run.logs.records.map(\.message))")
         XCTAssertEqual(run.node.height, 0)

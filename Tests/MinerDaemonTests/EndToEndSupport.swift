@@ -99,20 +99,9 @@ final class EndToEndRun: ShareEventRecording, @unchecked Sendable {
     /// (times `timeScale`).
     func expect(_ timeout: Duration = .seconds(4), _ message: @autoclosure () -> String = "",
                 file: StaticString = #filePath, line: UInt = #line, until condition: () -> Bool) async {
-        if await !wait(timeout, until: condition) {
+        if await !Polling.wait(timeout * Self.timeScale, until: condition) {
             XCTFail("not reached within \(timeout * Self.timeScale). \(message())", file: file, line: line)
         }
-    }
-
-    /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-    @discardableResult
-    func wait(_ timeout: Duration = .seconds(4), until condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout * Self.timeScale
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
     }
 
     /// Graceful shutdown of the daemon (it waits for answers to shares already sent), then the pool.
@@ -177,6 +166,11 @@ final class LogCapture: @unchecked Sendable {
     struct Record: Sendable {
         let level: Logger.Level
         let message: String
+        /// The record's metadata values (the handler's and the call's), as they are printed.
+        var metadataValues: [String] = []
+
+        /// The line as an operator reads it: the message, then the metadata values.
+        var text: String { ([message] + metadataValues).joined(separator: " ") }
     }
 
     private let lock = NSLock()
@@ -192,6 +186,11 @@ final class LogCapture: @unchecked Sendable {
     func lines(containing text: String) -> [String] {
         records.filter { $0.message.contains(text) }.map(\.message)
     }
+
+    /// The records whose message or metadata contain `text`, as operators read them.
+    func printed(containing text: String) -> [String] {
+        records.map(\.text).filter { $0.contains(text) }
+    }
 }
 
 struct CapturingLogHandler: LogHandler {
@@ -205,7 +204,9 @@ struct CapturingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        capture.add(.init(level: event.level, message: event.message.description))
+        let metadata = metadata.merging(event.metadata ?? [:]) { $1 }
+        capture.add(.init(level: event.level, message: event.message.description,
+                          metadataValues: metadata.keys.sorted().map { "\(metadata[$0]!)" }))
         if ProcessInfo.processInfo.environment["E2E_LOG"] != nil {
             print("[\(event.level)] \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
         }

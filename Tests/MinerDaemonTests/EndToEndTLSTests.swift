@@ -74,6 +74,26 @@ final class EndToEndTLSTests: XCTestCase {
         XCTAssertEqual(run.counters.found, 0)
     }
 
+    /// The refusal says what failed and the two pool settings that would accept the certificate,
+    /// in one line per attempt (the worker's), and names no path of the machine that built the miner.
+    func testRefusedCertificateIsExplainedWithTheSettingsThatAcceptIt() async throws {
+        let run = try await mine({ PoolConfiguration(url: "stratum+ssl://localhost:\($0)") }, expectShares: false)
+        let messages = run.logs.records.map(\.message)
+        let refusals = run.logs.lines(containing: "its certificate was not accepted (CERTIFICATE_VERIFY_FAILED)")
+        XCTAssertFalse(refusals.isEmpty, "\(messages)")
+        for line in refusals {
+            XCTAssertTrue(line.hasPrefix("disconnected from stratum+ssl://localhost:\(run.port): connection lost: TLS with the pool failed"),
+                          line)
+            XCTAssertTrue(line.contains(#"tls_fingerprint_sha256 = ""#), line)
+            XCTAssertTrue(line.contains("allow_self_signed = true"), line)
+        }
+        XCTAssertEqual(run.logs.printed(containing: "CERTIFICATE_VERIFY_FAILED").count, refusals.count,
+                       "no other line repeats the error: \(messages)")
+        for fragment in [".build", "checkouts", ".cc:", "BoringSSL"] {
+            XCTAssertEqual(run.logs.printed(containing: fragment), [], "no build path or raw error text in the log")
+        }
+    }
+
     /// A plain-TCP miner talking to the TLS pool gets nowhere either (and does not crash it).
     func testPlainClientAgainstTLSPoolGetsNoSession() async throws {
         let run = try await mine({ PoolConfiguration(url: "stratum+tcp://127.0.0.1:\($0)") }, expectShares: false)

@@ -15,7 +15,7 @@ final class JobSwitchLatencyStatusTests: XCTestCase {
         let assignment = JobAssignment(notify: plain.notify, epoch: plain.epoch, extranonce1: plain.extranonce1,
                                        extranonce2Size: plain.extranonce2Size, difficulty: plain.difficulty,
                                        versionMask: nil, isClean: true, poolURL: plain.poolURL, receivedAt: readAt)
-        let templates = h.send(.client(.job(assignment))).templates
+        let templates = h.send(.source(.job(assignment))).templates
         XCTAssertEqual(templates.count, 1)
         XCTAssertEqual(templates.first??.notifiedAt, readAt)
     }

@@ -22,7 +22,7 @@ final class WorkerCoreSuggestionTests: XCTestCase {
     /// Connected, authorized and hashing job j1; the engine's counter at `total`.
     private func mining(_ h: inout CoreHarness, total: UInt64 = 0) {
         h.establish()
-        XCTAssertEqual(h.send(.client(.job(h.assignment("j1", difficulty: 1)))).templates.count, 1)
+        XCTAssertEqual(h.send(.source(.job(h.assignment("j1", difficulty: 1)))).templates.count, 1)
         XCTAssertTrue(h.send(.hashSample(counts: [total], hardwareErrors: 0)).suggestions.isEmpty,
                       "one sample is no rate yet")
     }
@@ -82,7 +82,7 @@ final class WorkerCoreSuggestionTests: XCTestCase {
         h.advance(.seconds(5))
         XCTAssertTrue(h.send(.hashSample(counts: [0], hardwareErrors: 0)).suggestions.isEmpty, "not connected: no work")
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1))))
         h.advance(.seconds(1))
         // Work arrived within this interval: part of it was idle, so it does not count.
         XCTAssertTrue(h.send(.hashSample(counts: [Self.unitRate / 3], hardwareErrors: 0)).suggestions.isEmpty)
@@ -90,7 +90,7 @@ final class WorkerCoreSuggestionTests: XCTestCase {
         let first = try XCTUnwrap(h.send(.hashSample(counts: [Self.unitRate / 3 + Self.unitRate], hardwareErrors: 0)).suggestions.first)
         XCTAssertEqual(first, 1, accuracy: 1e-6)
 
-        _ = h.send(.client(.disconnected(url: CoreHarness.url, reason: "connection reset")))
+        _ = h.send(.source(.disconnected(url: CoreHarness.url, reason: "connection reset")))
         var total = Self.unitRate / 3 + Self.unitRate
         for _ in 0..<20 {
             h.advance(.seconds(1))
@@ -100,7 +100,7 @@ final class WorkerCoreSuggestionTests: XCTestCase {
         }
         h.epoch = 2
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j2", difficulty: 1))))
+        _ = h.send(.source(.job(h.assignment("j2", difficulty: 1))))
         h.advance(.seconds(1))
         total += Self.unitRate / 2
         XCTAssertTrue(h.send(.hashSample(counts: [total], hardwareErrors: 0)).suggestions.isEmpty)
@@ -112,20 +112,20 @@ final class WorkerCoreSuggestionTests: XCTestCase {
         var h = harness(pools: [PoolConfiguration(url: fixedURL, difficultySuggestion: .fixed(512)),
                                 PoolConfiguration(url: offURL, difficultySuggestion: .off),
                                 PoolConfiguration(url: CoreHarness.url)])
-        _ = h.send(.client(.connected(url: fixedURL)))
+        _ = h.send(.source(.connected(url: fixedURL)))
         XCTAssertEqual(h.snapshot.status.pool.suggestedDifficulty, 512)
-        _ = h.send(.client(.disconnected(url: fixedURL, reason: "gone")))
-        _ = h.send(.client(.connected(url: offURL)))
+        _ = h.send(.source(.disconnected(url: fixedURL, reason: "gone")))
+        _ = h.send(.source(.connected(url: offURL)))
         XCTAssertNil(h.snapshot.status.pool.suggestedDifficulty, "off: nothing suggested")
-        _ = h.send(.client(.disconnected(url: offURL, reason: "gone")))
+        _ = h.send(.source(.disconnected(url: offURL, reason: "gone")))
 
         mining(&h)  // the auto pool
         XCTAssertNil(h.snapshot.status.pool.suggestedDifficulty, "auto, not measured yet")
         h.advance(.seconds(1))
         XCTAssertEqual(h.send(.hashSample(counts: [8 * Self.unitRate], hardwareErrors: 0)).suggestions.count, 1)
         XCTAssertEqual(try XCTUnwrap(h.snapshot.status.pool.suggestedDifficulty), 8, accuracy: 1e-5)
-        _ = h.send(.client(.disconnected(url: CoreHarness.url, reason: "gone")))
-        _ = h.send(.client(.connected(url: fixedURL)))
+        _ = h.send(.source(.disconnected(url: CoreHarness.url, reason: "gone")))
+        _ = h.send(.source(.connected(url: fixedURL)))
         XCTAssertEqual(h.snapshot.status.pool.suggestedDifficulty, 512, "back on the fixed pool")
     }
 

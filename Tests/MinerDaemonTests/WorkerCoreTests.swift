@@ -1,5 +1,6 @@
 import Foundation
 import HashingEngine
+import Logging
 @testable import MinerDaemon
 import MiningCore
 import StratumClient
@@ -12,7 +13,7 @@ final class WorkerCoreTests: XCTestCase {
     func testAnAcceptedShareIsSubmittedOnceAndCredited() {
         var h = CoreHarness()
         h.establish()
-        let job = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9)))).templates
+        let job = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9)))).templates
         XCTAssertEqual(job.map { $0?.job.jobID }, ["j1"], "authorized: the job goes to the engine")
 
         let candidate = h.candidate(job: "j1")
@@ -40,7 +41,7 @@ final class WorkerCoreTests: XCTestCase {
     func testRejectionsAreCountedByReason() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         let first = h.send(.candidate(h.candidate(job: "j1", startNonce: 0))).submits[0]
         let second = h.send(.candidate(h.candidate(job: "j1", startNonce: first.share.nonce + 1))).submits[0]
         let third = h.send(.candidate(h.candidate(job: "j1", startNonce: second.share.nonce + 1))).submits[0]
@@ -61,9 +62,9 @@ final class WorkerCoreTests: XCTestCase {
     func testACandidateForAJobAClean_JobReplacedIsStaleAndNotSent() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         let old = h.candidate(job: "j1")
-        _ = h.send(.client(.job(h.assignment("j2", difficulty: 1e-9, clean: true))))
+        _ = h.send(.source(.job(h.assignment("j2", difficulty: 1e-9, clean: true))))
         let actions = h.send(.candidate(old))
         XCTAssertTrue(actions.submits.isEmpty, "never sent for a job clean_jobs invalidated")
         XCTAssertEqual(actions.outcomes.map(\.outcome), [.stale])
@@ -72,7 +73,7 @@ final class WorkerCoreTests: XCTestCase {
         XCTAssertEqual(h.snapshot.status.shares.stale, 1)
 
         // A job that was not clean keeps the earlier ones valid.
-        _ = h.send(.client(.job(h.assignment("j3", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j3", difficulty: 1e-9))))
         XCTAssertEqual(h.send(.candidate(h.candidate(job: "j2"))).submits.count, 1)
     }
 
@@ -81,21 +82,21 @@ final class WorkerCoreTests: XCTestCase {
     func testASubmitCarriesTheGenerationOfItsOwnJob() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9, clean: true, generation: 4))))
-        _ = h.send(.client(.job(h.assignment("j2", difficulty: 1e-9, generation: 4))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9, clean: true, generation: 4))))
+        _ = h.send(.source(.job(h.assignment("j2", difficulty: 1e-9, generation: 4))))
         XCTAssertEqual(h.send(.candidate(h.candidate(job: "j1"))).submits.map(\.share.jobGeneration), [4])
-        _ = h.send(.client(.job(h.assignment("j3", difficulty: 1e-9, clean: true, generation: 5))))
+        _ = h.send(.source(.job(h.assignment("j3", difficulty: 1e-9, clean: true, generation: 5))))
         // (The harness's jobs share their headers: each candidate starts at its own nonce, or it is a duplicate.)
         XCTAssertEqual(h.send(.candidate(h.candidate(job: "j3", startNonce: 1 << 16))).submits.map(\.share.jobGeneration), [5])
         // The current job rebuilt for a new version-rolling mask keeps its generation.
-        _ = h.send(.client(.versionRollingMask(0x1fff_e000)))
+        _ = h.send(.source(.versionRollingMask(0x1fff_e000)))
         XCTAssertEqual(h.send(.candidate(h.candidate(job: "j3", startNonce: 1 << 20))).submits.map(\.share.jobGeneration), [5])
     }
 
     func testAShareThePoolCallsStaleCountsAsStaleNotRejected() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
         XCTAssertEqual(h.send(.submitResult(id: submit.id, .rejected(.stale, message: "Stale share"))).outcomes.map(\.outcome), [.stale])
         XCTAssertEqual(h.snapshot.status.shares.stale, 1)
@@ -106,7 +107,7 @@ final class WorkerCoreTests: XCTestCase {
     func testALostShareIsCountedWithoutLatency() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
         h.advance(.seconds(30))
         let outcome = h.send(.submitResult(id: submit.id, .lost("no answer within 30 seconds"))).outcomes
@@ -122,10 +123,10 @@ final class WorkerCoreTests: XCTestCase {
     func testAShareInFlightAcrossAResumedSessionIsCountedOnce() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
 
-        let down = h.send(.client(.disconnected(url: CoreHarness.url, reason: "connection reset")))
+        let down = h.send(.source(.disconnected(url: CoreHarness.url, reason: "connection reset")))
         XCTAssertEqual(down.templates.count, 1)
         XCTAssertNil(down.templates.first ?? nil, "nothing to mine while disconnected")
         XCTAssertEqual(h.snapshot.status.pool.state, .disconnected)
@@ -134,7 +135,7 @@ final class WorkerCoreTests: XCTestCase {
         h.epoch = 2
         h.establish(resumed: true)
         XCTAssertEqual(h.snapshot.status.pool.reconnects, 1)
-        _ = h.send(.client(.sharesResubmitted(count: 1)))
+        _ = h.send(.source(.sharesResubmitted(count: 1)))
         XCTAssertEqual(h.snapshot.status.shares.pending, 1)
         XCTAssertEqual(h.send(.submitResult(id: submit.id, .accepted)).outcomes.map(\.outcome), [.accepted])
         XCTAssertEqual(h.send(.submitResult(id: submit.id, .accepted)).outcomes.count, 0, "answered once")
@@ -146,9 +147,9 @@ final class WorkerCoreTests: XCTestCase {
     func testDifficultyChangedWhileAShareIsInFlight() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 2e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 2e-9))))
         let submit = h.send(.candidate(h.candidate(job: "j1"))).submits[0]
-        _ = h.send(.client(.difficulty(8)))
+        _ = h.send(.source(.difficulty(8)))
         XCTAssertEqual(h.snapshot.status.pool.difficulty, 8, "the pool's difficulty now")
         let outcome = h.send(.submitResult(id: submit.id, .accepted)).outcomes
         XCTAssertEqual(outcome.first?.candidate.targetDifficulty, 2e-9)
@@ -161,13 +162,13 @@ final class WorkerCoreTests: XCTestCase {
     func testTheSameJobResentAtAHigherDifficultyJudgesEarlierCandidatesByTheirDifficulty() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9, clean: true))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9, clean: true))))
         // A header that meets 1e-9 but not 1e-3, found before the change.
         var start: UInt32 = 0
         var early = h.candidate(job: "j1")
         while early.shareDifficulty >= 1e-3 { start = early.nonce + 1; early = h.candidate(job: "j1", startNonce: start) }
-        _ = h.send(.client(.difficulty(1e-3)))
-        let resent = h.send(.client(.job(h.assignment("j1", difficulty: 1e-3))))
+        _ = h.send(.source(.difficulty(1e-3)))
+        let resent = h.send(.source(.job(h.assignment("j1", difficulty: 1e-3))))
         XCTAssertEqual(resent.templates.first??.job.difficulty, 1e-3, "the engine gets the new target")
         let actions = h.send(.candidate(early))
         XCTAssertEqual(actions.submits.count, 1, "judged by the difficulty it was found at")
@@ -187,30 +188,56 @@ final class WorkerCoreTests: XCTestCase {
 
     func testWorkWaitsForAuthorizationAndStopsWhenRefused() {
         var h = CoreHarness()
-        _ = h.send(.client(.connecting(url: CoreHarness.url, attempt: 1)))
+        _ = h.send(.source(.connecting(url: CoreHarness.url, attempt: 1)))
         XCTAssertEqual(h.snapshot.status.pool.state, .connecting)
-        _ = h.send(.client(.connected(url: CoreHarness.url)))
+        _ = h.send(.source(.connected(url: CoreHarness.url)))
         XCTAssertEqual(h.snapshot.status.pool.state, .subscribing)
         XCTAssertNotNil(h.snapshot.status.pool.connectedSince)
-        _ = h.send(.client(.subscribed(url: CoreHarness.url, extranonce1: CoreHarness.extranonce1, extranonce2Size: 4, resumed: false)))
-        XCTAssertTrue(h.send(.client(.job(h.assignment("j1", difficulty: 1e-9)))).templates.isEmpty,
+        _ = h.send(.source(.subscribed(url: CoreHarness.url, extranonce1: CoreHarness.extranonce1, extranonce2Size: 4, resumed: false)))
+        XCTAssertTrue(h.send(.source(.job(h.assignment("j1", difficulty: 1e-9)))).templates.isEmpty,
                       "not authorized yet: nothing to mine")
         XCTAssertFalse(h.snapshot.hasJob)
-        XCTAssertEqual(h.send(.client(.authorized(worker: "w"))).templates.map { $0?.job.jobID }, ["j1"])
+        XCTAssertEqual(h.send(.source(.authorized(worker: "w"))).templates.map { $0?.job.jobID }, ["j1"])
         XCTAssertEqual(h.snapshot.status.pool.state, .mining)
         XCTAssertTrue(h.snapshot.hasJob)
 
-        let refused = h.send(.client(.authorizationFailed(worker: "w", reason: "unknown user")))
+        let refused = h.send(.source(.authorizationFailed(worker: "w", reason: "unknown user")))
         XCTAssertEqual(refused.templates.count, 1)
         XCTAssertNil(refused.templates.first ?? nil)
+        XCTAssertEqual(h.snapshot.status.pool.state, .unauthorized)
+    }
+
+    /// A node's events: work waits until the node is ready (in sync, the address on its chain), and
+    /// stops while the node refuses the credentials or the address, each said in one error line.
+    func testNodeWorkWaitsUntilTheNodeIsReadyAndStopsWhenItCannotBeUsed() {
+        var h = CoreHarness()
+        _ = h.send(.source(.connecting(url: "http://127.0.0.1:8332", attempt: 1)))
+        _ = h.send(.source(.connected(url: "http://127.0.0.1:8332")))
+        XCTAssertTrue(h.send(.source(.job(h.assignment("t1", difficulty: 1e-9)))).templates.isEmpty, "the node is not ready yet")
+        let ready = h.send(.source(.nodeReady(chain: "regtest", coinbaseAddress: "bcrt1qaddress")))
+        XCTAssertEqual(ready.templates.map { $0?.job.jobID }, ["t1"])
+        XCTAssertEqual(ready.logLines, [.init(level: .info, text: "node ready on regtest: mining for coinbase bcrt1qaddress")])
+        XCTAssertEqual(h.snapshot.status.pool.state, .mining)
+
+        let credentials = h.send(.source(.nodeRefusedCredentials(credentials: "rpc user alice", reason: "HTTP 401")))
+        XCTAssertEqual(credentials.templates.count, 1)
+        XCTAssertNil(credentials.templates.first ?? nil)
+        XCTAssertEqual(credentials.logLines, [.init(level: .error, text: "the node refused rpc user alice: HTTP 401")])
+        XCTAssertEqual(h.snapshot.status.pool.state, .unauthorized)
+
+        _ = h.send(.source(.nodeReady(chain: "regtest", coinbaseAddress: "bcrt1qaddress")))
+        let address = h.send(.source(.coinbaseAddressUnusable(address: "bc1qmainnet", reason: "wrong network")))
+        XCTAssertNil(address.templates.first ?? nil)
+        XCTAssertEqual(address.logLines,
+                       [.init(level: .error, text: "coinbase bc1qmainnet cannot be paid on the node's chain: wrong network")])
         XCTAssertEqual(h.snapshot.status.pool.state, .unauthorized)
     }
 
     func testVersionRollingMaskRebuildsTheCurrentJob() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
-        let rebuilt = h.send(.client(.versionRollingMask(0x1fff_e000))).templates
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
+        let rebuilt = h.send(.source(.versionRollingMask(0x1fff_e000))).templates
         XCTAssertEqual(rebuilt.first??.job.versionMask, 0x1fff_e000)
         XCTAssertEqual(h.snapshot.status.pool.versionRollingMask, "1fffe000")
     }
@@ -220,7 +247,7 @@ final class WorkerCoreTests: XCTestCase {
     func testHardwareErrorsCountTheEnginesRefusalsAndNeverAShare() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1e-9))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1e-9))))
         _ = h.send(.hashSample(counts: [1000], hardwareErrors: 2))
         XCTAssertEqual(h.snapshot.status.shares.hardwareErrors, 2)
         let liar = h.nonMatchingCandidate(job: "j1")
@@ -235,7 +262,7 @@ final class WorkerCoreTests: XCTestCase {
     func testHashRateAndExpectedSharesComeFromHashSamples() {
         var h = CoreHarness(threads: 2)
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1))))
         _ = h.send(.hashSample(counts: [0, 0], hardwareErrors: 0))
         h.advance(.seconds(10))
         _ = h.send(.hashSample(counts: [10_000_000, 30_000_000], hardwareErrors: 0))
@@ -253,7 +280,7 @@ final class WorkerCoreTests: XCTestCase {
     func testAnOlderHashSampleHandledLateIsIgnored() {
         var h = CoreHarness()
         h.establish()
-        _ = h.send(.client(.job(h.assignment("j1", difficulty: 1))))
+        _ = h.send(.source(.job(h.assignment("j1", difficulty: 1))))
         _ = h.send(.hashSample(counts: [0], hardwareErrors: 0))
         h.advance(.seconds(10))
         _ = h.send(.hashSample(counts: [50_000_000], hardwareErrors: 0))
@@ -273,7 +300,7 @@ final class WorkerCoreTests: XCTestCase {
 
     func testEveryEventEndsWithASnapshot() {
         var h = CoreHarness()
-        let actions = h.send(.client(.poolMessage("hello")))
+        let actions = h.send(.source(.poolMessage("hello")))
         guard case .publish(let snapshot)? = actions.last else { return XCTFail("\(actions)") }
         XCTAssertEqual(snapshot.status.name, "rig1")
         XCTAssertTrue(actions.contains { if case .log(.notice, let text) = $0 { text.contains("hello") } else { false } })
@@ -306,10 +333,10 @@ struct CoreHarness {
 
     /// connecting → connected → subscribed → authorized.
     mutating func establish(resumed: Bool = false) {
-        _ = send(.client(.connecting(url: Self.url, attempt: 1)))
-        _ = send(.client(.connected(url: Self.url)))
-        _ = send(.client(.subscribed(url: Self.url, extranonce1: Self.extranonce1, extranonce2Size: 4, resumed: resumed)))
-        _ = send(.client(.authorized(worker: "tester.rig1")))
+        _ = send(.source(.connecting(url: Self.url, attempt: 1)))
+        _ = send(.source(.connected(url: Self.url)))
+        _ = send(.source(.subscribed(url: Self.url, extranonce1: Self.extranonce1, extranonce2Size: 4, resumed: resumed)))
+        _ = send(.source(.authorized(worker: "tester.rig1")))
     }
 
     mutating func assignment(_ jobID: String, difficulty: Double, clean: Bool = false, ntime: String = "64b3f3ec",
@@ -355,4 +382,11 @@ extension [WorkerCore.Action] {
         compactMap { if case .submit(let id, let share) = $0 { (id, share) } else { nil } }
     }
     var outcomes: [ShareEvent] { compactMap { if case .shareOutcome(let event) = $0 { event } else { nil } } }
+    var logLines: [LogLine] { compactMap { if case .log(let level, let text) = $0 { LogLine(level: level, text: text) } else { nil } } }
+}
+
+/// A `.log` action, comparable.
+struct LogLine: Equatable {
+    let level: Logger.Level
+    let text: String
 }

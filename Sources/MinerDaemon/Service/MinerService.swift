@@ -1,14 +1,11 @@
 import Configuration
-import Foundation
 import HashingEngine
 import Logging
-import NodeRPCClient
 import ServiceLifecycle
-import SoloMining
-import StratumClient
 import UnixSignals
 
-/// The daemon: one Stratum client, one hashing engine and one `MiningWorker` between them per worker.
+/// The daemon: per worker a work source (Stratum client or solo node), a hashing engine and a
+/// `MiningWorker` between them (see `ConfigurationRun`).
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through ServiceLifecycle) it tells systemd `STOPPING=1`,
 /// stops hashing, waits up to `shutdownGrace` for answers to shares already sent, closes the
@@ -60,15 +57,9 @@ public final class MinerService: Service, Sendable {
 
     private struct KernelBox: Sendable { let kernel: any NonceScanningKernel }
 
-    private struct Worker: Sendable {
-        let settings: WorkerSettings
-        let engine: HashingEngine
-        let client: any WorkSource
-        let miningWorker: MiningWorker
-    }
-
     private enum Control: Sendable { case shutdown, reload }
-    private enum End { case shutdown, reload(MinerSettings, any NonceScanningKernel) }
+    /// How a configuration's run ended: shutdown, or a reload with the next settings and kernel.
+    private enum End: Sendable { case shutdown, reload(MinerSettings, any NonceScanningKernel) }
 
     public func run() async throws {
         logger.info("SwiftMiner \(SwiftMinerVersion.string) starting", metadata: [
@@ -88,140 +79,63 @@ public final class MinerService: Service, Sendable {
                 try? await gracefulShutdown()
                 controlSink.yield(.shutdown)
             }
-            var events = control.makeAsyncIterator()
-            var current = settings
-            var kernel = self.kernel
-            while true {
-                switch await runConfiguration(current, kernel: kernel, control: &events) {
-                case .shutdown:
-                    group.cancelAll()
-                    return
-                case .reload(let next, let nextKernel):
-                    current = next
-                    kernel = nextKernel
-                }
+            await runConfigurations(control: control)
+            group.cancelAll()
+        }
+    }
+
+    /// Builds and runs one configuration after the other (each accepted reload starts the next)
+    /// until shutdown.
+    private func runConfigurations(control: AsyncStream<Control>) async {
+        var events = control.makeAsyncIterator()
+        var next: (settings: MinerSettings, kernel: any NonceScanningKernel)? = (settings, kernel)
+        while case let (settings, kernel)? = next {
+            let run = ConfigurationRun(settings: settings, kernel: kernel, notifier: notifier, observer: observer,
+                                       logger: logger)
+            switch await run.run(until: { await awaitEnd(of: run, control: &events) }) {
+            case .shutdown: next = nil
+            case .reload(let settings, let kernel): next = (settings, kernel)
             }
         }
     }
 
-    /// Runs one configuration until shutdown or an accepted reload.
-    private func runConfiguration(_ settings: MinerSettings, kernel: any NonceScanningKernel,
-                                  control: inout AsyncStream<Control>.Iterator) async -> End {
-        let (updates, updateSink) = AsyncStream.makeStream(of: WorkerUpdate.self)
-        let workers = settings.workers.map { worker in
-            let engine = HashingEngine(threadCount: worker.threads, kernel: kernel,
-                                       batchTargetNanoseconds: settings.hashingBatchTarget.map { UInt64($0 / .nanoseconds(1)) }
-                                           ?? HashingEngine.defaultBatchTargetNanoseconds)
-            var workerLogger = logger
-            workerLogger[metadataKey: "worker"] = "\(worker.name)"
-            let client: any WorkSource = worker.solo.map {
-                SoloWorkSource(settings: $0, user: worker.user, password: worker.password, logger: workerLogger)
-            } ?? StratumClient(configuration: worker.clientConfiguration(userAgent: settings.userAgent), logger: workerLogger)
-            let miningWorker = MiningWorker(name: worker.name, user: worker.user, client: client, engine: engine,
-                                            logger: logger, updates: updateSink, observer: observer,
-                                            sampleInterval: WatchdogMonitor.requiredUpdateInterval(for: notifier),
-                                            pools: worker.pools, targetShareInterval: worker.targetShareInterval)
-            let source: String = worker.solo.map { "solo against \(NodeEndpoint(url: $0.url)?.description ?? $0.url)" }
-                ?? "pools \(worker.pools.map { $0.url })"
-            logger.info("worker \(worker.name): \(worker.threads) hashing thread(s), \(source)")
-            return Worker(settings: worker, engine: engine, client: client, miningWorker: miningWorker)
-        }
-        for worker in workers { worker.engine.start() }
-        let reporter = StatusReporter(
-            configuration: .init(statusFile: settings.statusFile, shareLog: settings.shareLog,
-                                 shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
-                                 interval: settings.statusInterval, kernel: kernel.kind.rawValue),
-            workers: workers.map(\.settings.name), updates: updates, logger: logger)
-        let monitor = WatchdogMonitor(notifier: notifier, statusInterval: settings.statusInterval,
-                                      documents: reporter.documents, logger: logger)
-        // Mining matters more than watching it: the endpoints log why they cannot start, and mining goes on.
-        let endpoints = MonitoringServices(settings: settings.monitoring,
-                                           metricsAllowNonLoopback: settings.monitoring.metricsAllowRemote, logger: logger,
-                                           statusSource: { await reporter.document })
-        // The reporter ends when the workers' updates do, the watchdog when the reporter's documents
-        // do, the endpoints at graceful shutdown: each stops on its own, none stops the others.
-        let services: [any Service] = [reporter, monitor, endpoints]
-        let observers = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map {
-                ServiceGroupConfiguration.ServiceConfiguration(
-                    service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
-            },
-            logger: logger))
-        let observing = Task { try? await observers.run() }
-
-        let clients = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for worker in workers {
-                    group.addTask {
-                        do { try await worker.client.run() } catch {
-                            self.logger.error("client stopped: \(error)", metadata: ["worker": "\(worker.settings.name)"])
-                        }
-                    }
-                }
-            }
-        }
-        let miningWorkers = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for worker in workers {
-                    group.addTask { await worker.miningWorker.run() }
-                }
-            }
-        }
-
-        var end: End = .shutdown
-        waiting: while true {
+    /// Waits for the end of the running configuration: shutdown, or a reload with good settings.
+    private func awaitEnd(of run: ConfigurationRun, control: inout AsyncStream<Control>.Iterator) async -> End {
+        while true {
             switch await control.next() {
             case .shutdown?, nil:
                 notifier.stopping()
-                logger.info("shutting down: hashing stopped, waiting up to \(settings.shutdownGrace) for pending shares")
-                end = .shutdown
-                break waiting
+                logger.info("shutting down: hashing stopped, waiting up to \(run.settings.shutdownGrace) for pending shares")
+                return .shutdown
             case .reload?:
-                notifier.reloading()
-                logger.notice("SIGHUP: reopening the share log and reloading the configuration")
-                await reporter.reopenShareLog()
-                guard let reload else {
-                    notifier.ready()
-                    continue waiting
-                }
-                do {
-                    let next = try reload()
-                    var nextKernel = kernel
-                    if next.kernel != settings.kernel {
-                        nextKernel = try next.kernel.makeKernel()
-                        try KernelVerification.verify(nextKernel)
-                    }
-                    logger.notice("new configuration accepted: \(next.workers.count) worker(s); restarting the workers")
-                    end = .reload(next, nextKernel)
-                    break waiting
-                } catch {
-                    logger.error("new configuration rejected, the running one stays: \(error)")
-                    notifier.ready()
-                }
+                if let end = await reload(run) { return end }
             }
         }
+    }
 
-        // The engines' last batches end and everything they found is handed over (the candidate
-        // streams finish); then the pool gets up to `shutdownGrace` to answer what was sent.
-        for worker in workers { await worker.miningWorker.stopHashing() }
-        for worker in workers {
-            let drained = await worker.miningWorker.waitForAnswers(timeout: settings.shutdownGrace)
-            if !drained {
-                logger.warning("shares still unanswered at shutdown", metadata: ["worker": "\(worker.settings.name)"])
+    /// SIGHUP: reopens the share log and reads the configuration again. A good one ends the running
+    /// one (returned); a bad one is logged and the running one goes on (nil).
+    private func reload(_ run: ConfigurationRun) async -> End? {
+        notifier.reloading()
+        logger.notice("SIGHUP: reopening the share log and reloading the configuration")
+        await run.reporter.reopenShareLog()
+        guard let reload else {
+            notifier.ready()
+            return nil
+        }
+        do {
+            let next = try reload()
+            var nextKernel = run.kernel
+            if next.kernel != run.settings.kernel {
+                nextKernel = try next.kernel.makeKernel()
+                try KernelVerification.verify(nextKernel)
             }
+            logger.notice("new configuration accepted: \(next.workers.count) worker(s); restarting the workers")
+            return .reload(next, nextKernel)
+        } catch {
+            logger.error("new configuration rejected, the running one stays: \(error)")
+            notifier.ready()
+            return nil
         }
-        clients.cancel()
-        await clients.value
-        miningWorkers.cancel()
-        await miningWorkers.value
-        updateSink.finish()
-        await observers.triggerGracefulShutdown()
-        await observing.value
-        for worker in workers {
-            let counters = await worker.miningWorker.shareCounters
-            logger.info("stopped: accepted \(counters.accepted), rejected \(counters.rejected), stale \(counters.stale), lost \(counters.lost)",
-                        metadata: ["worker": "\(worker.settings.name)"])
-        }
-        return end
     }
 }

@@ -32,8 +32,6 @@ public final class SystemdNotifier: Sendable {
         }
     }
 
-    public var isEnabled: Bool { address != nil }
-
     /// Sends `state` (newline-separated `KEY=VALUE` assignments). Returns false when not under
     /// systemd or when the datagram could not be sent.
     @discardableResult

@@ -12,18 +12,19 @@ import StratumProtocol
 /// long polling where the node offers a `longpollid` (else polling every `pollInterval`), our own
 /// coinbase paying `coinbase_addr` (`SoloJob`), and every block found sent with `submitblock`.
 ///
-/// It speaks to the worker in `StratumClientEvent`s, like a pool: `connecting`/`connected` for the
-/// node's RPC, `authorized` once the address fits the node's chain, a `job` per template (clean
-/// when the tip moved, so every hashing thread drops the old tip within one batch), and
-/// `disconnected` or `authorizationFailed` with a plain reason when the node cannot be used
-/// (unreachable, 401, initial block download, wrong chain for the address). Those are retried
-/// every `retryInterval`; nothing here ends the daemon.
+/// It tells the worker in `WorkSourceEvent`s what the node does: `connecting`/`connected` for the
+/// node's RPC, `nodeReady` once the node is in sync and the address fits its chain, a `job` per
+/// template (clean when the tip moved, so every hashing thread drops the old tip within one
+/// batch), and `disconnected`, `nodeRefusedCredentials` or `coinbaseAddressUnusable` with a plain
+/// reason when the node cannot be used (unreachable, 401, initial block download, wrong chain for
+/// the address). Those are retried every `retryInterval`; nothing here ends the daemon.
 public actor SoloWorkSource: WorkSource {
     public nonisolated let isSolo = true
     /// Solo shares are blocks: the target is the network's, so there is no difficulty to suggest.
     public nonisolated func suggestDifficulty(_ value: Double) {}
-    public nonisolated let events: AsyncStream<StratumClientEvent>
-    private let eventSink: AsyncStream<StratumClientEvent>.Continuation
+    public nonisolated let events: AsyncStream<WorkSourceEvent>
+    public nonisolated var workEvents: any AsyncSequence<WorkSourceEvent, Never> { events }
+    private let eventSink: AsyncStream<WorkSourceEvent>.Continuation
     private let settings: SoloSettings
     private let user: String
     private let password: String
@@ -55,7 +56,7 @@ public actor SoloWorkSource: WorkSource {
         self.password = password
         self.logger = logger
         displayURL = NodeEndpoint(url: settings.url)?.description ?? settings.url
-        (events, eventSink) = AsyncStream.makeStream(of: StratumClientEvent.self)
+        (events, eventSink) = AsyncStream.makeStream(of: WorkSourceEvent.self)
         var generator = SystemRandomNumberGenerator()
         extranonce1 = (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
@@ -119,7 +120,7 @@ public actor SoloWorkSource: WorkSource {
         }
         let address: CoinbaseAddress
         do { address = try CoinbaseAddress(settings.coinbaseAddress, network: chain) } catch { throw Problem.address(error) }
-        eventSink.yield(.authorized(worker: "coinbase \(address) (\(chain.rawValue))"))
+        eventSink.yield(.nodeReady(chain: chain.rawValue, coinbaseAddress: "\(address)"))
         epoch += 1
         var template = try await fetch(longPollID: nil)
         try install(template, address: address)
@@ -188,12 +189,11 @@ public actor SoloWorkSource: WorkSource {
         switch problem {
         case .node(let error) where error.kind == .unauthorized:
             let who = settings.cookieFile.map { "cookie file \($0)" } ?? "rpc user \(user)"
-            eventSink.yield(.authorizationFailed(worker: who, reason: "\(error); \(retry)"))
+            eventSink.yield(.nodeRefusedCredentials(credentials: who, reason: "\(error); \(retry)"))
         case .node(let error):
             eventSink.yield(.disconnected(url: displayURL, reason: "\(error); \(retry)"))
         case .address(let error):
-            eventSink.yield(.authorizationFailed(worker: "coinbase \(settings.coinbaseAddress)",
-                                                 reason: "\(error): not mining; \(retry)"))
+            eventSink.yield(.coinbaseAddressUnusable(address: settings.coinbaseAddress, reason: "\(error): not mining; \(retry)"))
         case .unknownChain(let detail), .template(let detail):
             eventSink.yield(.disconnected(url: displayURL, reason: "\(detail); \(retry)"))
         }

@@ -3,8 +3,8 @@ import Logging
 import PoolSettings
 import StratumClient
 
-/// One worker at run time: the only place where the Stratum client and the hashing engine meet.
-/// It feeds `WorkerCore` the client's events, the engine's candidates, the pool's answers and a
+/// One worker at run time: the only place where the work source and the hashing engine meet.
+/// It feeds `WorkerCore` the source's events, the engine's candidates, the pool's answers and a
 /// hash sample every `sampleInterval`, and carries out what the core decides. Snapshots and share
 /// outcomes flow one way, into `updates`.
 public actor MiningWorker {
@@ -47,7 +47,7 @@ public actor MiningWorker {
         updates.yield(.snapshot(core.snapshot))
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [client] in
-                for await event in await client.events { await self.handle(.client(event)) }
+                for await event in await client.workEvents { await self.handle(.source(event)) }
             }
             group.addTask { [engine] in
                 for await candidate in engine.candidates { await self.handle(.candidate(candidate)) }

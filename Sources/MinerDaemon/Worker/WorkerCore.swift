@@ -6,7 +6,7 @@ import PoolSettings
 import StratumClient
 import StratumProtocol
 
-/// One worker's bookkeeping as a pure state machine: the pool session's events, the engine's
+/// One worker's bookkeeping as a pure state machine: the work source's events, the engine's
 /// candidates, the pool's answers and the engine's hash counters go in, with the time; what to do
 /// comes out (set work, submit, a share outcome, a snapshot, a log line). No sockets, threads or
 /// clocks: `MiningWorker` carries the actions out, tests drive it with event sequences.
@@ -28,7 +28,8 @@ public struct WorkerCore {
     }
 
     public enum Event: Sendable {
-        case client(StratumClientEvent)
+        /// From the work source (pool or node).
+        case source(WorkSourceEvent)
         case candidate(ShareCandidate)
         /// The pool's answer (or its absence) for the submit with this id.
         case submitResult(id: UInt64, ShareResult)
@@ -118,7 +119,7 @@ public struct WorkerCore {
     public mutating func handle(_ event: Event, at moment: Moment) -> [Action] {
         var actions: [Action]
         switch event {
-        case .client(let clientEvent): actions = handle(clientEvent, at: moment)
+        case .source(let sourceEvent): actions = handle(sourceEvent, at: moment)
         case .candidate(let candidate): actions = handle(candidate, at: moment)
         case .submitResult(let id, let result): actions = complete(id: id, result: result, at: moment)
         case .hashSample(let counts, let hardwareErrors): actions = sample(counts, hardwareErrors: hardwareErrors, at: moment)
@@ -142,86 +143,111 @@ public struct WorkerCore {
         return WorkerSnapshot(status: status, threads: threads, counters: counters)
     }
 
-    // MARK: - Pool events
+    // MARK: - Work source events
 
-    private mutating func handle(_ event: StratumClientEvent, at moment: Moment) -> [Action] {
+    private mutating func handle(_ event: WorkSourceEvent, at moment: Moment) -> [Action] {
         switch event {
-        case .connecting(let url, let attempt):
-            isAuthorized = false
-            status.pool.state = .connecting
-            if hasConnectedBefore { status.pool.reconnects += 1 }
-            hasConnectedBefore = true
-            return [.log(.info, "connecting to \(url) (attempt \(attempt))")]
-        case .connected(let url):
-            isAuthorized = false
-            status.pool.state = .subscribing
-            status.pool.url = url
-            if let mode = suggestionModes[url] { suggestionMode = mode }
-            updateSuggestedDifficultyStatus()
-            status.pool.connectedSince = moment.date
-            return [.log(.info, "connected to \(url)")]
+        case .connecting(let url, let attempt): return connecting(to: url, attempt: attempt)
+        case .connected(let url): return connected(to: url, at: moment)
         case .subscribed(let url, let extranonce1, let size, let resumed):
             status.pool.extranonce2Size = size
             return [.log(.info, "subscribed to \(url): extranonce1 \(Hex.encode(extranonce1)), extranonce2_size \(size)"
                 + (resumed ? ", session resumed" : ""))]
-        case .authorized(let worker):
-            status.pool.state = .mining
-            isAuthorized = true
-            var actions: [Action] = [.log(.info, "authorized as \(worker)")]
-            // Jobs that arrived before the answer to mining.authorize are mined from now on.
-            if let template = jobs.currentTemplate { actions.append(.setWork(template)) }
-            return actions
-        case .authorizationFailed(let worker, let reason):
-            status.pool.state = .unauthorized
-            isAuthorized = false
-            return [.setWork(nil), .log(.error, "authorization refused for \(worker): \(reason)")]
-        case .versionRollingMask(let mask):
-            status.pool.versionRollingMask = mask.map(WireEncoding.hex)
-            var actions: [Action] = [.log(.info, "version rolling \(mask.map { "mask " + WireEncoding.hex($0) } ?? "refused")")]
-            if let current = jobs.current, let rebuilt = try? MiningJob(
-                notify: current.job.notify, extranonce1: current.job.extranonce1,
-                extranonce2Size: current.job.extranonce2Size, difficulty: current.job.difficulty, versionMask: mask ?? 0)
-            {
-                actions += install(rebuilt, epoch: current.epoch, generation: current.generation, clean: false)
-            }
-            return actions
+        case .authorized(let worker): return startMining("authorized as \(worker)")
+        case .nodeReady(let chain, let address): return startMining("node ready on \(chain): mining for coinbase \(address)")
+        case .authorizationFailed(let worker, let reason): return stopMining("authorization refused for \(worker): \(reason)")
+        case .nodeRefusedCredentials(let credentials, let reason):
+            return stopMining("the node refused \(credentials): \(reason)")
+        case .coinbaseAddressUnusable(let address, let reason):
+            return stopMining("coinbase \(address) cannot be paid on the node's chain: \(reason)")
+        case .versionRollingMask(let mask): return versionRolling(mask)
         case .difficulty(let difficulty):
             status.pool.difficulty = difficulty
             return [.log(.info, "pool difficulty \(difficulty)")]
-        case .job(let assignment):
-            let job: MiningJob
-            do {
-                if let shareTarget = assignment.shareTarget {
-                    job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
-                                        extranonce2Size: assignment.extranonce2Size, shareTarget: shareTarget,
-                                        versionMask: assignment.versionMask ?? 0)
-                } else {
-                    job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
-                                        extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,
-                                        versionMask: assignment.versionMask ?? 0)
-                }
-            } catch {
-                return [.log(.warning, "ignoring job \(assignment.notify.jobID.prefix(64)): \(error)")]
-            }
-            status.pool.jobID = job.jobID
-            status.pool.lastNotifyAt = moment.date
-            status.pool.difficulty = assignment.difficulty
-            return install(job, epoch: assignment.epoch, generation: assignment.jobGeneration, clean: assignment.isClean,
-                           notifiedAt: assignment.receivedAt)
-                + [.log(.debug, "new job \(job.jobID) (clean: \(assignment.isClean), difficulty \(assignment.difficulty))")]
-        case .disconnected(let url, let reason):
-            isAuthorized = false
-            status.pool.state = .disconnected
-            status.pool.connectedSince = nil
-            jobs.dropCurrent()
-            return [.setWork(nil), .log(.warning, "disconnected from \(url): \(reason)")]
-        case .sharesResubmitted(let count):
-            return [.log(.notice, "session resumed: \(count) unanswered share(s) sent again")]
-        case .poolMessage(let message):
-            return [.log(.notice, "message from pool: \(message.prefix(500))")]
-        case .protocolError(let error):
-            return [.log(.warning, "protocol error: \(error)")]
+        case .job(let assignment): return job(assignment, at: moment)
+        case .disconnected(let url, let reason): return disconnected(from: url, reason: reason)
+        case .sharesResubmitted(let count): return [.log(.notice, "session resumed: \(count) unanswered share(s) sent again")]
+        case .poolMessage(let message): return [.log(.notice, "message from pool: \(message.prefix(500))")]
+        case .protocolError(let error): return [.log(.warning, "protocol error: \(error)")]
         }
+    }
+
+    private mutating func connecting(to url: String, attempt: Int) -> [Action] {
+        isAuthorized = false
+        status.pool.state = .connecting
+        if hasConnectedBefore { status.pool.reconnects += 1 }
+        hasConnectedBefore = true
+        return [.log(.info, "connecting to \(url) (attempt \(attempt))")]
+    }
+
+    private mutating func connected(to url: String, at moment: Moment) -> [Action] {
+        isAuthorized = false
+        status.pool.state = .subscribing
+        status.pool.url = url
+        if let mode = suggestionModes[url] { suggestionMode = mode }
+        updateSuggestedDifficultyStatus()
+        status.pool.connectedSince = moment.date
+        return [.log(.info, "connected to \(url)")]
+    }
+
+    /// The pool accepted the login, or the node can be mined on: its work is hashed from now on.
+    private mutating func startMining(_ line: String) -> [Action] {
+        status.pool.state = .mining
+        isAuthorized = true
+        var actions: [Action] = [.log(.info, "\(line)")]
+        // Jobs that arrived before the answer to mining.authorize are mined from now on.
+        if let template = jobs.currentTemplate { actions.append(.setWork(template)) }
+        return actions
+    }
+
+    /// The pool refused the login, or the node cannot be mined on as configured.
+    private mutating func stopMining(_ line: String) -> [Action] {
+        status.pool.state = .unauthorized
+        isAuthorized = false
+        return [.setWork(nil), .log(.error, "\(line)")]
+    }
+
+    private mutating func versionRolling(_ mask: UInt32?) -> [Action] {
+        status.pool.versionRollingMask = mask.map(WireEncoding.hex)
+        var actions: [Action] = [.log(.info, "version rolling \(mask.map { "mask " + WireEncoding.hex($0) } ?? "refused")")]
+        if let current = jobs.current, let rebuilt = try? MiningJob(
+            notify: current.job.notify, extranonce1: current.job.extranonce1,
+            extranonce2Size: current.job.extranonce2Size, difficulty: current.job.difficulty, versionMask: mask ?? 0)
+        {
+            actions += install(rebuilt, epoch: current.epoch, generation: current.generation, clean: false)
+        }
+        return actions
+    }
+
+    private mutating func job(_ assignment: JobAssignment, at moment: Moment) -> [Action] {
+        let job: MiningJob
+        do {
+            if let shareTarget = assignment.shareTarget {
+                job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
+                                    extranonce2Size: assignment.extranonce2Size, shareTarget: shareTarget,
+                                    versionMask: assignment.versionMask ?? 0)
+            } else {
+                job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
+                                    extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,
+                                    versionMask: assignment.versionMask ?? 0)
+            }
+        } catch {
+            return [.log(.warning, "ignoring job \(assignment.notify.jobID.prefix(64)): \(error)")]
+        }
+        status.pool.jobID = job.jobID
+        status.pool.lastNotifyAt = moment.date
+        status.pool.difficulty = assignment.difficulty
+        return install(job, epoch: assignment.epoch, generation: assignment.jobGeneration, clean: assignment.isClean,
+                       notifiedAt: assignment.receivedAt)
+            + [.log(.debug, "new job \(job.jobID) (clean: \(assignment.isClean), difficulty \(assignment.difficulty))")]
+    }
+
+    private mutating func disconnected(from url: String, reason: String) -> [Action] {
+        isAuthorized = false
+        status.pool.state = .disconnected
+        status.pool.connectedSince = nil
+        jobs.dropCurrent()
+        return [.setWork(nil), .log(.warning, "disconnected from \(url): \(reason)")]
     }
 
     private mutating func install(_ job: MiningJob, epoch: UInt64, generation: UInt64, clean: Bool,

@@ -63,19 +63,9 @@ final class FaultRun: ShareEventRecording, @unchecked Sendable {
         try await runTask.value
     }
 
-    @discardableResult
-    func wait(_ timeout: Duration = .seconds(4), until condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
-    }
-
     func expect(_ timeout: Duration = .seconds(4), _ message: @autoclosure () -> String = "",
                 file: StaticString = #filePath, line: UInt = #line, until condition: () -> Bool) async {
-        if await !wait(timeout, until: condition) {
+        if await !Polling.wait(timeout, until: condition) {
             XCTFail("not reached within \(timeout). \(message())", file: file, line: line)
         }
     }

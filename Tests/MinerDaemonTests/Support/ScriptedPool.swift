@@ -162,6 +162,12 @@ final class ScriptedConnection: @unchecked Sendable {
     }
 
     func close() { channel.close(promise: nil) }
+
+    /// Closes with a TCP reset (SO_LINGER 0): the miner reads "connection reset by peer".
+    func reset() {
+        guard let socket = channel as? any SocketOptionProvider else { return close() }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { [channel] _ in channel.close(promise: nil) }
+    }
 }
 
 private final class LineHandler: ChannelInboundHandler, @unchecked Sendable {
