@@ -93,12 +93,12 @@ let package = Package(
                 "StratumProtocol", "MiningCore", "SoloMining", "PoolSettings", "MonitoringAddresses",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Worker core, statistics, status file, share log, metrics, API, service wiring.
+        // Workers (core and actor), statistics, the status files, metrics and the cgminer API, the service.
         .target(
             name: "MinerDaemon",
             dependencies: [
                 "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "SoloMining", "NodeRPCClient",
-                "Configuration", "PoolSettings", "MonitoringAddresses",
+                "Configuration", "PoolSettings", "MonitoringAddresses", "TLSDiagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

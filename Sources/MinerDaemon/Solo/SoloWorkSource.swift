@@ -7,6 +7,7 @@ import NodeRPCClient
 import SoloMining
 import StratumClient
 import StratumProtocol
+import TLSDiagnostics
 
 /// Solo work from the worker's own Bitcoin node: `getblocktemplate` (BIP 22/23, segwit rule),
 /// long polling where the node offers a `longpollid` (else polling every `pollInterval`), our own
@@ -88,7 +89,8 @@ public actor SoloWorkSource: WorkSource {
             rpc = try NodeRPCClient(endpoint: endpoint, credentials: credentials, longPollTimeout: .seconds(30 * 60),
                                     tlsConfiguration: trust.clientConfiguration, pinnedVerification: trust.pinnedVerification)
         } catch {
-            logger.critical("solo: cannot set up TLS for \(endpoint): \(error); this worker does not mine")
+            let reason = TLSFailure(error).map { "\($0)" } ?? "\(error)"
+            logger.critical("solo: cannot set up TLS for \(endpoint): \(reason); this worker does not mine")
             return
         }
         logger.info("solo mining against \(endpoint), coinbase to \(settings.coinbaseAddress)")
