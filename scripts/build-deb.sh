@@ -75,7 +75,8 @@ cat >"$root/usr/share/lintian/overrides/swiftminer" <<'EOF'
 swiftminer: non-standard-dir-perm 0750 != 0755 [etc/swiftminer/]
 swiftminer: non-standard-file-perm 0640 != 0644 [etc/swiftminer/swiftminer.toml]
 EOF
-chmod 0644 "$doc"/* "$root/usr/share/lintian/overrides/swiftminer"
+find "$doc" -type f -exec chmod 0644 {} +
+chmod 0644 "$root/usr/share/lintian/overrides/swiftminer"
 
 # Shared-library dependencies of the binary, as dpkg-shlibdeps computes them.
 mkdir -p "$stage/shlibs/debian"
