@@ -67,7 +67,7 @@ extension ConfigurationFile {
             applySoloOverrides(overrides, to: &settings.workers[0], flag: flag)
         } else if !overrides.urls.isEmpty {
             for url in overrides.urls where PoolEndpoint(url: url) == nil {
-                flag("-o", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)")
+                flag("-o", ConfigurationFile.poolURLExpected)
             }
             settings.workers[0].pools = overrides.urls.map { PoolConfiguration(url: $0) }
             settings.workers[0].solo = nil
@@ -83,7 +83,7 @@ extension ConfigurationFile {
             flag("-o", "solo mining takes exactly one node URL (no failover list, no Stratum pools beside it)")
             return
         }
-        if NodeEndpoint(url: url) == nil { flag("-o", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)") }
+        if NodeEndpoint(url: url) == nil { flag("-o", ConfigurationFile.nodeURLExpected) }
         var solo = worker.solo ?? SoloSettings(url: url, coinbaseAddress: "")
         solo.url = url
         if let address = overrides.coinbaseAddress { solo.coinbaseAddress = address }
@@ -121,7 +121,7 @@ extension ConfigurationFile {
         func issue(_ key: String, _ message: String) {
             issues.append(ConfigurationIssue(file: origin, line: nil, key: "worker[\(index)].\(key)", message: message))
         }
-        if NodeEndpoint(url: solo.url) == nil { issue("pool[0].url", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)") }
+        if NodeEndpoint(url: solo.url) == nil { issue("pool[0].url", ConfigurationFile.nodeURLExpected) }
         if solo.coinbaseAddress.isEmpty {
             issue("pool[0].coinbase_addr", "solo mining needs a payout address (coinbase_addr = \"…\" or --coinbase-addr)")
         } else if let problem = SoloSettings.chains(ofAddress: solo.coinbaseAddress).problem {

@@ -9,7 +9,7 @@ extension ConfigurationFile.Reader {
         var pool = PoolConfiguration(url: "")
         if let (url, urlLine) = string(table, "url", "\(path).url") {
             if PoolEndpoint(url: url) == nil {
-                issue(urlLine, "\(path).url", "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)"
+                issue(urlLine, "\(path).url", ConfigurationFile.poolURLExpected
                     + (SoloSettings.isNodeURL(url) ? "; to mine solo against this node, add coinbase_addr" : ""))
             } else {
                 pool.url = url

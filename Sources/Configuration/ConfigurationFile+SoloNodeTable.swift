@@ -28,7 +28,7 @@ extension ConfigurationFile.Reader {
         var solo = SoloSettings(url: "", coinbaseAddress: "")
         if let (url, urlLine) = string(table, "url", "\(path).url") {
             if NodeEndpoint(url: url) == nil {
-                issue(urlLine, "\(path).url", "not a node URL (expected http://HOST:PORT or https://HOST:PORT)")
+                issue(urlLine, "\(path).url", ConfigurationFile.nodeURLExpected)
             } else {
                 solo.url = url
             }

@@ -5,6 +5,11 @@ import Logging
 /// `Config/swiftminer.toml`; unknown keys are errors.
 public enum ConfigurationFile {
     /// "trace, debug, info, notice, warning, error, critical": what `log_level` and `--log-level` take.
+    /// What a pool URL must look like (a `[[worker.pool]]` url or `-o`).
+    static let poolURLExpected = "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)"
+    /// What a solo node's URL must look like.
+    static let nodeURLExpected = "not a node URL (expected http://HOST:PORT or https://HOST:PORT)"
+
     static var logLevelNames: String { Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// Reads and parses `path`. A file without `[[worker]]` is valid here (flags may add one).
