@@ -86,9 +86,7 @@ public actor StatusReporter: Service {
             if (statusDirty && sinceWrite >= .milliseconds(500)) || sinceWrite >= configuration.interval {
                 writeStatus()
             }
-            if let shareLog, shareLog.pendingLines > 0, let error = shareLog.flush() {
-                warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
-            }
+            if let shareLog, shareLog.pendingLines > 0, let error = shareLog.flush() { warnShareLog(error) }
         }
         documentSink.finish()
         _ = shareLog?.flush()
@@ -109,9 +107,7 @@ public actor StatusReporter: Service {
             recordHistory(snapshot.status, previous: snapshots[snapshot.status.name]?.status)
             snapshots[snapshot.status.name] = snapshot
         case .share(let event):
-            if let shareLog, let error = shareLog.append(ShareLogRecord(event)) {
-                warnRateLimited("share-log", "cannot write the share log (\(shareLog.pendingLines) line(s) kept in memory): \(error)")
-            }
+            if let error = shareLog?.append(ShareLogRecord(event)) { warnShareLog(error) }
             bestEver = max(bestEver, event.candidate.shareDifficulty)
             statusDirty = true
         }
@@ -165,6 +161,11 @@ public actor StatusReporter: Service {
             let best = BestShareRecord(difficulty: bestEver, updatedAt: Date())
             if (try? best.write(to: StatePaths.bestShareFile(forStatusFile: path))) != nil { bestEverSaved = bestEver }
         }
+    }
+
+    /// A share-log write that failed (the lines stay in memory) or a record that could not be written.
+    private func warnShareLog(_ error: String) {
+        warnRateLimited("share-log", "cannot write the share log (\(shareLog?.pendingLines ?? 0) line(s) kept in memory): \(error)")
     }
 
     private func warnRateLimited(_ key: String, _ message: String) {
