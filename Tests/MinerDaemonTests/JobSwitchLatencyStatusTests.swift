@@ -24,7 +24,7 @@ final class JobSwitchLatencyStatusTests: XCTestCase {
         var h = CoreHarness()
         XCTAssertEqual(h.snapshot.status.jobSwitchLatency.count, 0)
         XCTAssertEqual(h.snapshot.status.jobSwitchLatency.buckets.map(\.le),
-                       StatusDocument.Worker.jobSwitchBoundsMilliseconds)
+                       StatusDocument.Worker.JobSwitchLatency.defaultBoundsMilliseconds)
         _ = h.send(.jobSwitches([.microseconds(800), .milliseconds(3), .milliseconds(40)]))
         let latency = h.snapshot.status.jobSwitchLatency
         XCTAssertEqual(latency.count, 3)

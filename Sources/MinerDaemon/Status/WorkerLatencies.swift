@@ -14,7 +14,4 @@ extension StatusDocument.Worker {
     public typealias SubmitLatency = LatencyHistogram<SubmitToAnswer>
     /// Job-switch latency: notify to every thread hashing its work.
     public typealias JobSwitchLatency = LatencyHistogram<NotifyToHashing>
-
-    /// Upper bounds of the job-switch histogram, in milliseconds.
-    public static var jobSwitchBoundsMilliseconds: [Double] { JobSwitchLatency.defaultBoundsMilliseconds }
 }

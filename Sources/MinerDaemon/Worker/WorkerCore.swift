@@ -109,7 +109,7 @@ public struct WorkerCore {
         status.name = name
         status.user = user
         status.submitLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.SubmitLatency.defaultBoundsMilliseconds)
-        status.jobSwitchLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.jobSwitchBoundsMilliseconds)
+        status.jobSwitchLatency = .init(bucketBoundsMilliseconds: StatusDocument.Worker.JobSwitchLatency.defaultBoundsMilliseconds)
     }
 
     /// Submitted shares still waiting for their answer.
