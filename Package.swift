@@ -86,11 +86,25 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // The farm proxy's decisions, pure: downstream sessions, extranonce prefixes, vardiff, local
+        // share judging, what is forwarded upstream, hold-then-release. No sockets, no clocks.
+        .target(name: "FarmProxyCore", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "MonitoringAddresses"]),
+        // The farm proxy on the wire: the miners' listener (allow list, framing, timers) around
+        // ProxyCore, and the upstream StratumClient.
+        .target(
+            name: "FarmProxy",
+            dependencies: [
+                "FarmProxyCore", "StratumClient", "StratumProtocol", "MiningCore", "PoolSettings", "MonitoringAddresses",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The TOML parser, `ConfigurationFile` and the settings it makes (`MinerSettings` …). Pure, no NIO.
         .target(
             name: "Configuration",
             dependencies: [
-                "StratumProtocol", "MiningCore", "SoloMining", "PoolSettings", "MonitoringAddresses",
+                "StratumProtocol", "MiningCore", "SoloMining", "PoolSettings", "MonitoringAddresses", "FarmProxyCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Workers (core and actor), statistics, the status files, metrics and the cgminer API, the service.
@@ -98,7 +112,7 @@ let package = Package(
             name: "MinerDaemon",
             dependencies: [
                 "StratumProtocol", "MiningCore", "HashingEngine", "StratumClient", "SoloMining", "NodeRPCClient",
-                "Configuration", "PoolSettings", "MonitoringAddresses", "TLSDiagnostics",
+                "Configuration", "PoolSettings", "MonitoringAddresses", "TLSDiagnostics", "FarmProxy", "FarmProxyCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -113,7 +127,7 @@ let package = Package(
             name: "swiftminer",
             dependencies: [
                 "MinerDaemon", "Configuration", "PoolSettings", "MiningCore", "HashingEngine", "StratumProtocol", "StratumClient",
-                "LocalPool",
+                "LocalPool", "FarmProxy", "FarmProxyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,18 +172,21 @@ let package = Package(
             name: "ConfigurationTests",
             dependencies: [
                 "Configuration", "PoolSettings", "MonitoringAddresses", "SoloMining", "MiningCore", "StratumProtocol",
+                "FarmProxyCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SoloMiningTests", dependencies: ["SoloMining", "MiningCore", "StratumProtocol", "TestVectors"]),
         .testTarget(
             name: "LocalNodeTests",
             dependencies: ["LocalNode", "NodeRPCClient", "SoloMining", "MiningCore", "StratumProtocol"]),
+        .testTarget(name: "FarmProxyCoreTests", dependencies: ["FarmProxyCore", "MiningCore", "StratumProtocol", "PoolSettings"]),
         .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol"]),
         .testTarget(
             name: "MinerDaemonTests",
             dependencies: [
                 "MinerDaemon", "LocalPool", "MiningCore", "HashingEngine", "StratumClient", "StratumProtocol", "TestVectors",
                 "LocalNode", "SoloMining", "NodeRPCClient", "Configuration", "PoolSettings", "MonitoringAddresses",
+                "FarmProxy", "FarmProxyCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

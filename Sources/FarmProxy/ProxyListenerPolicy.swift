@@ -1,0 +1,4 @@
+import FarmProxyCore
+
+/// Placeholder removed when the server lands.
+enum ProxyListenerPolicy {}
