@@ -174,7 +174,7 @@ struct PoolCore {
         case "mining.configure": return configure(session: id, requestID: requestID, params: params)
         case "mining.extranonce.subscribe":
             sessions[id]?.extranonceSubscribed = true
-            return [.send(id, Self.result(requestID, true))]
+            return [.send(id, ServerLine.result(requestID, true))]
         case "mining.suggest_difficulty": return suggestDifficulty(session: id, requestID: requestID, params: params, now: now)
         case "mining.submit":
             if ignoringSubmits {
@@ -189,16 +189,16 @@ struct PoolCore {
             guard withholdingAnswers else { return effects }
             totals.withheldAnswers += 1
             return effects.filter { if case .send = $0 { false } else { true } }
-        case "mining.ping": return [.send(id, Self.result(requestID, "pong"))]
+        case "mining.ping": return [.send(id, ServerLine.result(requestID, "pong"))]
         default:
             let shown = String(method.prefix(64))
-            return [.send(id, Self.error(requestID, 20, "Unknown method '\(shown)'")),
+            return [.send(id, ServerLine.error(requestID, 20, "Unknown method '\(shown)'")),
                     .event(.invalidRequest(session: id, reason: "unknown method '\(shown)'"))]
         }
     }
 
     private mutating func invalidLine(session id: LocalPoolSessionID, requestID: JSONValue, reason: String) -> [PoolEffect] {
-        var effects: [PoolEffect] = [.send(id, Self.error(requestID, 20, reason)),
+        var effects: [PoolEffect] = [.send(id, ServerLine.error(requestID, 20, reason)),
                                      .event(.invalidRequest(session: id, reason: reason))]
         sessions[id]?.invalidLines += 1
         if let count = sessions[id]?.invalidLines, count >= configuration.maximumInvalidLines {
@@ -241,7 +241,7 @@ struct PoolCore {
         let result: JSONValue = [[["mining.set_difficulty", subscriptionID], ["mining.notify", subscriptionID]],
                                  .string(extranonce1), .integer(Int64(session.extranonce2Size))]
         var effects: [PoolEffect] = [
-            .send(id, Self.result(requestID, result)),
+            .send(id, ServerLine.result(requestID, result)),
             .event(.subscribed(session: id, extranonce1: extranonce1, extranonce2Size: session.extranonce2Size,
                                userAgent: session.userAgent, resumed: resumed)),
         ]
@@ -252,7 +252,7 @@ struct PoolCore {
 
     private mutating func authorize(session id: LocalPoolSessionID, requestID: JSONValue, params: [JSONValue]) -> [PoolEffect] {
         guard let user = params.first?.stringValue, !user.isEmpty, user.utf8.count <= 256 else {
-            return [.send(id, Self.error(requestID, 20, "Invalid params: expected [user, password]"))]
+            return [.send(id, ServerLine.error(requestID, 20, "Invalid params: expected [user, password]"))]
         }
         let password = params.count > 1 ? (params[1].stringValue ?? "") : ""
         let accepted: Bool
@@ -262,14 +262,14 @@ struct PoolCore {
             accepted = true
         }
         if accepted { sessions[id]?.authorized.insert(user) }
-        return [.send(id, accepted ? Self.result(requestID, true)
-                                   : Self.message(requestID, result: false, error: Self.errorValue(24, "Unauthorized worker"))),
+        return [.send(id, accepted ? ServerLine.result(requestID, true)
+                                   : ServerLine.message(requestID, result: false, error: ServerLine.errorValue(24, "Unauthorized worker"))),
                 .event(.authorized(session: id, worker: user, accepted: accepted))]
     }
 
     private mutating func configure(session id: LocalPoolSessionID, requestID: JSONValue, params: [JSONValue]) -> [PoolEffect] {
         guard let extensions = params.first?.arrayValue else {
-            return [.send(id, Self.error(requestID, 20, "Invalid params: expected [extensions, options]"))]
+            return [.send(id, ServerLine.error(requestID, 20, "Invalid params: expected [extensions, options]"))]
         }
         let options = params.count > 1 ? (params[1].objectValue ?? [:]) : [:]
         var result: [String: JSONValue] = [:]
@@ -280,7 +280,7 @@ struct PoolCore {
                 var requested: UInt32 = 0xffff_ffff
                 if let text = options["version-rolling.mask"]?.stringValue {
                     guard let mask = WireEncoding.uint32(fromHex: text) else {
-                        return [.send(id, Self.error(requestID, 20, "Invalid version-rolling.mask '\(text.prefix(16))'"))]
+                        return [.send(id, ServerLine.error(requestID, 20, "Invalid version-rolling.mask '\(text.prefix(16))'"))]
                     }
                     requested = mask
                 }
@@ -299,20 +299,20 @@ struct PoolCore {
                 result[name] = false
             }
         }
-        return [.send(id, Self.result(requestID, .object(result)))] + effects
+        return [.send(id, ServerLine.result(requestID, .object(result)))] + effects
     }
 
     private mutating func suggestDifficulty(session id: LocalPoolSessionID, requestID: JSONValue, params: [JSONValue],
                                             now: UInt32) -> [PoolEffect] {
         let value = params.first?.doubleValue ?? params.first?.stringValue.flatMap { Double($0) }
         guard let suggested = value, suggested.isFinite, suggested > 0, Difficulty.target(for: suggested) != nil else {
-            return [.send(id, Self.error(requestID, 20, "Invalid difficulty"))]
+            return [.send(id, ServerLine.error(requestID, 20, "Invalid difficulty"))]
         }
         if configuration.personality == .ckpool, sessions[id]?.authorized.isEmpty ?? true {
             // ckpool: "Attempted to suggest diff on unauthorised client", dropped without an answer.
             return [.event(.invalidRequest(session: id, reason: "suggest_difficulty before authorize ignored"))]
         }
-        var effects: [PoolEffect] = [.send(id, Self.result(requestID, true))]
+        var effects: [PoolEffect] = [.send(id, ServerLine.result(requestID, true))]
         guard configuration.honorSuggestedDifficulty else { return effects }
         sessions[id]?.difficulty = suggested
         if sessions[id]?.subscribed == true { effects += retarget(session: id, now: now) }
@@ -349,9 +349,9 @@ struct PoolCore {
         let text = configuration.personality == .ckpool ? Self.ckpoolText(reason) ?? message : message
         let rejection = LocalPoolRejection(session: id, worker: worker, jobID: jobID, reason: reason, message: text)
         let line = configuration.personality == .miningcore
-            ? Self.message(requestID, result: .null,
+            ? ServerLine.message(requestID, result: .null,
                            error: .object(["code": .integer(Int64(reason.code)), "message": .string(text), "data": .null]))
-            : Self.error(requestID, reason.code, text)
+            : ServerLine.error(requestID, reason.code, text)
         return [.send(id, line), .event(.shareRejected(rejection))]
     }
 
@@ -443,7 +443,7 @@ struct PoolCore {
                                    meetsNetworkTarget: evaluation.meetsNetworkTarget)
         totals.acceptedShares.append(share)
         if totals.acceptedShares.count > Self.maximumRecordedShares { totals.acceptedShares.removeFirst() }
-        return [.send(id, Self.result(requestID, true)), .event(.shareAccepted(share))]
+        return [.send(id, ServerLine.result(requestID, true)), .event(.shareAccepted(share))]
     }
 
     // MARK: Jobs
@@ -511,7 +511,7 @@ struct PoolCore {
 
     private mutating func sendDifficulty(session id: LocalPoolSessionID) -> [PoolEffect] {
         guard let session = sessions[id], session.open else { return [] }
-        return [.send(id, Self.notification("mining.set_difficulty", [.double(session.difficulty)])),
+        return [.send(id, ServerLine.notification("mining.set_difficulty", [.double(session.difficulty)])),
                 .event(.difficultySent(session: id, difficulty: session.difficulty))]
     }
 
@@ -548,7 +548,7 @@ struct PoolCore {
             session.jobs[session.jobOrder.removeFirst()] = nil
         }
         sessions[id] = session
-        return [.send(id, Self.notification("mining.notify", notify.params)),
+        return [.send(id, ServerLine.notification("mining.notify", notify.params)),
                 .event(.jobSent(session: id, jobID: template.jobID, clean: clean))]
     }
 
@@ -586,7 +586,7 @@ struct PoolCore {
         sessions[id]?.pendingExtranonce = (newExtranonce1, size)
         if let subscriptionID = session.subscriptionID { remember(subscription: subscriptionID, extranonce1: newExtranonce1) }
         var effects: [PoolEffect] = [
-            .send(id, Self.notification("mining.set_extranonce", [.string(Hex.encode(newExtranonce1)), .integer(Int64(size))])),
+            .send(id, ServerLine.notification("mining.set_extranonce", [.string(Hex.encode(newExtranonce1)), .integer(Int64(size))])),
         ]
         if sendJob, let job = makeDerivedJob(now: now) {
             // NiceHash-style: the new extranonce comes with a clean job; the old one's jobs are gone.
@@ -606,7 +606,7 @@ struct PoolCore {
             params = [host.map { .string($0) } ?? .null, port.map { .integer(Int64($0)) } ?? .null,
                       waitSeconds.map { .integer(Int64($0)) } ?? .null]
         }
-        let line = Self.notification("client.reconnect", params)
+        let line = ServerLine.notification("client.reconnect", params)
         let targets = session.map { [$0] } ?? openSessionIDs
         return targets.filter { sessions[$0]?.open == true }.map { .send($0, line) }
     }
@@ -657,27 +657,5 @@ struct PoolCore {
                                   rejected: session.rejected, rejectedByReason: session.rejectedByReason)
         }
         return snapshot
-    }
-
-    // MARK: JSON lines
-
-    static func errorValue(_ code: Int, _ message: String) -> JSONValue {
-        [.integer(Int64(code)), .string(message), .null]
-    }
-
-    static func message(_ id: JSONValue, result: JSONValue, error: JSONValue) -> String {
-        JSONValue.object(["id": id, "result": result, "error": error]).serialized
-    }
-
-    static func result(_ id: JSONValue, _ result: JSONValue) -> String {
-        message(id, result: result, error: .null)
-    }
-
-    static func error(_ id: JSONValue, _ code: Int, _ text: String) -> String {
-        message(id, result: .null, error: errorValue(code, text))
-    }
-
-    static func notification(_ method: String, _ params: [JSONValue]) -> String {
-        JSONValue.object(["id": .null, "method": .string(method), "params": .array(params)]).serialized
     }
 }

@@ -1,4 +1,0 @@
-import FarmProxyCore
-
-/// Placeholder removed when the server lands.
-enum ProxyListenerPolicy {}
