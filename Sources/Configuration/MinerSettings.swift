@@ -1,9 +1,12 @@
+import FarmProxyCore
 import Foundation
 import Logging
 
 /// Everything `swiftminer run` needs, after the config file and the flags are merged.
 public struct MinerSettings: Sendable {
     public var workers: [WorkerSettings]
+    /// Farm proxies (`[[proxy]]`), beside or instead of workers.
+    public var proxies: [ProxyConfiguration] = []
     public var kernel: KernelChoice
     /// How long to wait at shutdown for answers to shares already sent.
     public var shutdownGrace: Duration

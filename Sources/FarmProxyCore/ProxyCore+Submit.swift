@@ -23,9 +23,12 @@ extension ProxyCore {
         let jobID = params.count > 1 ? params[1].stringValue.map { String($0.prefix(64)) } ?? "" : ""
         func refuse(_ reason: RejectReason, _ message: String, difficulty: Double = 0) -> [ProxyEffect] {
             downstreams[id]?.statistics.rejectedByReason[reason, default: 0] += 1
-            let outcome = ProxyShareOutcome(downstream: id, user: session.authorizedUser, jobID: jobID, difficulty: difficulty,
-                                            shareDifficulty: 0, hash: nil, forwarded: false,
-                                            verdict: .rejected(reason, message: message, byPool: false))
+            let text = { (index: Int) in params.count > index ? params[index].stringValue.map { String($0.prefix(64)) } ?? "" : "" }
+            let outcome = ProxyShareOutcome(
+                downstream: id, address: session.address, user: session.authorizedUser, jobID: jobID, extranonce2: text(2),
+                ntime: WireEncoding.uint32(fromHex: text(3)) ?? 0, nonce: WireEncoding.uint32(fromHex: text(4)) ?? 0,
+                versionBits: WireEncoding.uint32(fromHex: text(5)), difficulty: difficulty, shareDifficulty: 0, hash: nil,
+                forwarded: false, verdict: .rejected(reason, message: message, byPool: false), upstreamLatency: nil)
             return [.send(id, ServerLine.error(requestID, Self.code(reason), message)), .event(.share(outcome))]
         }
         guard session.subscribed else { return refuse(.notSubscribed, "Not subscribed") }
@@ -66,21 +69,22 @@ extension ProxyCore {
         session.vardiff.record(difficulty: sent.difficulty)
         var effects: [ProxyEffect]
         let upstream = sent.upstream.job
-        if let target = Difficulty.target(for: upstream.difficulty), evaluation.hashValue <= target {
+        let forwarding = Difficulty.target(for: upstream.difficulty).map { evaluation.hashValue <= $0 } ?? false
+        let outcome = ProxyShareOutcome(
+            downstream: id, address: session.address, user: session.authorizedUser, jobID: jobID,
+            extranonce2: Hex.encode(share.extranonce2), ntime: share.ntime, nonce: share.nonce, versionBits: share.versionBits,
+            difficulty: sent.difficulty, shareDifficulty: evaluation.shareDifficulty, hash: evaluation.displayHash,
+            forwarded: forwarding, verdict: .validLocally, upstreamLatency: nil)
+        if forwarding {
             let token = nextToken
             nextToken += 1
-            pending[token] = PendingForward(downstream: id, requestID: requestID, user: session.authorizedUser, jobID: jobID,
-                                            difficulty: sent.difficulty, shareDifficulty: evaluation.shareDifficulty,
-                                            hash: evaluation.displayHash)
+            pending[token] = PendingForward(requestID: requestID, outcome: outcome, forwardedAt: now)
             effects = [.forward(ForwardedShare(
                 token: token, downstream: id, jobID: upstream.notify.jobID, epoch: upstream.epoch, jobGeneration: upstream.jobGeneration,
                 extranonce1: upstream.extranonce1, extranonce2: (session.prefix ?? []) + share.extranonce2, ntime: share.ntime,
                 nonce: share.nonce, versionBits: upstream.versionMask == nil ? nil : share.versionBits))]
         } else {
             session.statistics.validLocally += 1
-            let outcome = ProxyShareOutcome(downstream: id, user: session.authorizedUser, jobID: jobID, difficulty: sent.difficulty,
-                                            shareDifficulty: evaluation.shareDifficulty, hash: evaluation.displayHash,
-                                            forwarded: false, verdict: .validLocally)
             effects = [.send(id, ServerLine.result(requestID, true)), .event(.share(outcome))]
         }
         let retargetTo = session.vardiff.retarget(current: session.difficulty, now: now)

@@ -119,16 +119,15 @@ extension ProxyCore {
             line = ServerLine.error(forward.requestID, 20, "Share not answered by the pool: \(why)")
             verdict = .lost(why)
         }
-        let outcome = ProxyShareOutcome(downstream: forward.downstream, user: forward.user, jobID: forward.jobID,
-                                        difficulty: forward.difficulty, shareDifficulty: forward.shareDifficulty,
-                                        hash: forward.hash, forwarded: true, verdict: verdict)
-        guard downstreams[forward.downstream] != nil else {
+        let outcome = forward.outcome.with(verdict: verdict, upstreamLatency: max(0, now - forward.forwardedAt))
+        let downstream = outcome.downstream
+        guard downstreams[downstream] != nil else {
             // The miner left before the answer: the closed totals count it.
             closedStatistics.add(delta)
             return [.event(.share(outcome))]
         }
-        downstreams[forward.downstream]?.statistics.add(delta)
-        return [.send(forward.downstream, line), .event(.share(outcome))]
+        downstreams[downstream]?.statistics.add(delta)
+        return [.send(downstream, line), .event(.share(outcome))]
     }
 
     /// The Stratum error code of a reason (21 stale … 25 not subscribed, 20 other).

@@ -31,13 +31,10 @@ public struct ProxyCore: Sendable {
 
     // Forwarded shares waiting for the pool's verdict.
     struct PendingForward {
-        let downstream: DownstreamID
         let requestID: JSONValue
-        let user: String?
-        let jobID: String
-        let difficulty: Double
-        let shareDifficulty: Double
-        let hash: String
+        /// The outcome so far: the verdict is the pool's, still to come.
+        let outcome: ProxyShareOutcome
+        let forwardedAt: Double
     }
     var pending: [UInt64: PendingForward] = [:]
     var nextToken: UInt64 = 1

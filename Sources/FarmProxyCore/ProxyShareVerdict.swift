@@ -15,13 +15,31 @@ public enum ProxyShareVerdict: Sendable, Hashable {
 /// One downstream share outcome, for the share log and the statistics.
 public struct ProxyShareOutcome: Sendable, Hashable {
     public let downstream: DownstreamID
-    /// The miner's login (its `mining.authorize` name).
+    /// The miner's address and login (its `mining.authorize` name).
+    public let address: String
     public let user: String?
+    /// Our job id (the one the miner submitted) and the share's fields as the miner sent them
+    /// (empty, 0 when the submit could not be read).
     public let jobID: String
+    public let extranonce2: String
+    public let ntime: UInt32
+    public let nonce: UInt32
+    public let versionBits: UInt32?
     /// The difficulty the share was judged at (the downstream's) and the one it achieved.
     public let difficulty: Double
     public let shareDifficulty: Double
     public let hash: String?
     public let forwarded: Bool
     public let verdict: ProxyShareVerdict
+    /// Seconds from forwarding to the pool's answer (nil when not forwarded or not answered).
+    public let upstreamLatency: Double?
+}
+
+extension ProxyShareOutcome {
+    /// The same share with the pool's verdict.
+    func with(verdict: ProxyShareVerdict, upstreamLatency: Double?) -> ProxyShareOutcome {
+        ProxyShareOutcome(downstream: downstream, address: address, user: user, jobID: jobID, extranonce2: extranonce2, ntime: ntime,
+                          nonce: nonce, versionBits: versionBits, difficulty: difficulty, shareDifficulty: shareDifficulty,
+                          hash: hash, forwarded: forwarded, verdict: verdict, upstreamLatency: upstreamLatency)
+    }
 }

@@ -1,4 +1,7 @@
 import Configuration
+import FarmProxy
+import FarmProxyCore
+import Foundation
 import HashingEngine
 import Logging
 import ServiceLifecycle
@@ -22,6 +25,8 @@ struct ConfigurationRun: Sendable {
     let settings: MinerSettings
     let kernel: any NonceScanningKernel
     let workers: [Worker]
+    /// The farm proxies: each a listener for miners and one upstream connection.
+    let proxies: [FarmProxy]
     /// Writes the status file and the share log from the workers' updates.
     let reporter: StatusReporter
     private let updateSink: AsyncStream<WorkerUpdate>.Continuation
@@ -43,10 +48,11 @@ struct ConfigurationRun: Sendable {
             configuration: .init(statusFile: settings.statusFile, shareLog: settings.shareLog,
                                  shareLogMaxBytes: settings.shareLogMaxBytes, shareLogKeep: settings.shareLogKeep,
                                  interval: settings.statusInterval, kernel: kernel.kind.rawValue),
-            workers: workers.map(\.settings.name), updates: updates, logger: logger)
+            workers: workers.map(\.settings.name), proxies: settings.proxies.map(\.name), updates: updates, logger: logger)
         self.settings = settings
         self.kernel = kernel
         self.workers = workers
+        proxies = settings.proxies.map { FarmProxy(configuration: $0, userAgent: settings.userAgent, logger: logger) }
         self.reporter = reporter
         self.updateSink = updateSink
         observers = Self.makeObservers(settings: settings, reporter: reporter, notifier: notifier, logger: logger)
@@ -123,6 +129,9 @@ struct ConfigurationRun: Sendable {
                 for worker in workers {
                     sources.addTask { await run(worker.source, of: worker.settings.name) }
                 }
+                for proxy in proxies {
+                    sources.addTask { await run(proxy) }
+                }
                 let result = await end()
                 await drain()
                 sources.cancelAll()
@@ -140,6 +149,39 @@ struct ConfigurationRun: Sendable {
         } catch {
             logger.error("client stopped: \(error)", metadata: ["worker": "\(worker)"])
         }
+    }
+
+    /// A farm proxy until it is cancelled: its listener and upstream, its status every second and
+    /// its miners' shares to the reporter.
+    private func run(_ proxy: FarmProxy) async {
+        let name = proxy.configuration.name
+        do {
+            _ = try await proxy.start()
+        } catch {
+            logger.error("proxy cannot listen on \(proxy.configuration.listen): \(error)", metadata: ["proxy": "\(name)"])
+            return
+        }
+        let updates = updateSink
+        let report = { @Sendable in updates.yield(.proxy(StatusDocument.Proxy(proxy.status, configuration: proxy.configuration))) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do { try await proxy.run() } catch { logger.error("proxy stopped: \(error)", metadata: ["proxy": "\(name)"]) }
+            }
+            group.addTask {
+                for await event in proxy.events {
+                    guard case .share(let outcome) = event else { continue }
+                    updates.yield(.proxyShare(ShareLogRecord(proxy: name, pool: proxy.status.upstream.url ?? "", outcome: outcome)))
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    report()
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            await group.waitForAll()
+        }
+        report()
     }
 
     /// The engines' last batches end and everything they found is handed over (the candidate

@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// Talks to systemd for the running configuration, following the status documents as the
 /// reporter builds them (one per worker snapshot, so at least one per hash-sample interval):
-/// - `READY=1` once a worker has a job and its hash counters have started to advance;
+/// - `READY=1` once a worker has a job and its hash counters have started to advance (a daemon of
+///   farm proxies only: once its proxies are listening, their first status reported);
 /// - `STATUS=` with the hash rate and the accepted/rejected counts, every `statusInterval`;
 /// - `WATCHDOG=1` every half `WATCHDOG_USEC`, but only while real progress is made: documents keep
 ///   coming (the async runtime, the workers and the reporter answer) and the hash counters
@@ -43,7 +44,8 @@ public final class WatchdogMonitor: Service {
             let now = clock.now
             let hashes = document.workers.reduce(0) { $0 &+ $1.hashesTotal }
             let hasJob = document.workers.contains { $0.pool.state == .mining && $0.pool.jobID != nil }
-            if !ready, hasJob, hashes > 0 {
+            let proxiesOnly = document.workers.isEmpty && !document.proxies.isEmpty
+            if !ready, (hasJob && hashes > 0) || proxiesOnly {
                 ready = true
                 notifier.ready(status: statusLine(document, hasJob: hasJob))
                 logger.debug("systemd: READY=1")
@@ -65,6 +67,12 @@ public final class WatchdogMonitor: Service {
     }
 
     func statusLine(_ document: StatusDocument, hasJob: Bool) -> String {
+        if document.workers.isEmpty && !document.proxies.isEmpty {
+            let miners = document.proxies.reduce(0) { $0 + $1.downstreams.count }
+            let accepted = document.proxies.reduce(0) { $0 + $1.totals.accepted }
+            let rejected = document.proxies.reduce(0) { $0 + $1.totals.rejected }
+            return "proxy: \(miners) miner(s), accepted by the pool \(accepted), rejected \(rejected)"
+        }
         let state = hasJob ? "mining" : "waiting for a job"
         return "\(state): \(HashrateFormat.string(document.hashrate.tenSeconds)), accepted \(document.shares.accepted), "
             + "rejected \(document.shares.rejected)"

@@ -5,12 +5,16 @@ import StratumProtocol
 /// `swiftminer status --follow` — through this type on both sides.
 ///
 /// A compact JSON object, keys sorted: time, worker, pool, job_id, extranonce2, ntime, nonce,
-/// version_bits, share_difficulty, target_difficulty, result, reason, latency_ms. The optional
-/// fields are written as `null` when absent, never left out.
+/// version_bits, share_difficulty, target_difficulty, result, reason, latency_ms, and for a farm
+/// proxy's miners downstream and downstream_address. The optional fields are written as `null`
+/// when absent, never left out.
 public struct ShareLogRecord: Codable, Sendable, Hashable {
     /// What became of the share.
     public enum Result: String, Codable, Sendable {
         case accepted, rejected, stale, lost
+        /// A proxy miner's share below the pool's difficulty, judged valid by the proxy (never
+        /// "accepted": the pool did not see it).
+        case valid
     }
 
     /// When the outcome was known (written with millisecond precision).
@@ -31,10 +35,15 @@ public struct ShareLogRecord: Codable, Sendable, Hashable {
     @NullEncoded public var reason: String?
     /// Submit-to-answer time in milliseconds (three decimals); null without an answer.
     @NullEncoded public var latencyMilliseconds: Double?
+    /// For a farm proxy (then `worker` is the proxy's name): the miner's login and address.
+    @NullEncoded public var downstream: String?
+    @NullEncoded public var downstreamAddress: String?
 
     public init(time: Date, worker: String, pool: String, jobID: String, extranonce2: String, ntime: String, nonce: String,
                 versionBits: String?, shareDifficulty: Double, targetDifficulty: Double, result: Result,
-                reason: String?, latencyMilliseconds: Double?) {
+                reason: String?, latencyMilliseconds: Double?, downstream: String? = nil, downstreamAddress: String? = nil) {
+        self.downstream = downstream
+        self.downstreamAddress = downstreamAddress
         self.time = time
         self.worker = worker
         self.pool = pool
@@ -54,6 +63,7 @@ public struct ShareLogRecord: Codable, Sendable, Hashable {
         case time, worker, pool, extranonce2, ntime, nonce, result, reason
         case jobID = "job_id", versionBits = "version_bits", shareDifficulty = "share_difficulty"
         case targetDifficulty = "target_difficulty", latencyMilliseconds = "latency_ms"
+        case downstream, downstreamAddress = "downstream_address"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,6 +81,8 @@ public struct ShareLogRecord: Codable, Sendable, Hashable {
         result = try c.decode(Result.self, forKey: .result)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         latencyMilliseconds = try c.decodeIfPresent(Double.self, forKey: .latencyMilliseconds)
+        downstream = try c.decodeIfPresent(String.self, forKey: .downstream)
+        downstreamAddress = try c.decodeIfPresent(String.self, forKey: .downstreamAddress)
     }
 }
 

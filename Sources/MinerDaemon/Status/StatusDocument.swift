@@ -5,7 +5,8 @@ import Foundation
 /// status` reads back, and what the metrics endpoint and the cgminer API render. One type for
 /// all of them, so their numbers cannot disagree. snake_case keys, sorted; fields are added,
 /// never removed or renamed, and a file of any earlier schema still decodes (what it lacks reads
-/// as the default). `schema` 2 added `history`, and later each worker's `solo` (null unless solo).
+/// as the default). `schema` 2 added `history`, and later each worker's `solo` (null unless solo)
+/// and `proxies` (the farm proxies and their miners).
 public struct StatusDocument: Codable, Sendable, Hashable {
     public static let currentSchema = 2
 
@@ -25,11 +26,13 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var workers: [Worker] = []
     /// All workers together, one bucket a minute, oldest first, at most an hour (`MinuteHistory`).
     public var history: [MinuteHistory.Bucket] = []
+    /// The farm proxies (`[[proxy]]`) with their miners; empty without proxies.
+    public var proxies: [Proxy] = []
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case schema, version, pid, kernel, threads, hashrate, shares, warnings, workers, history
+        case schema, version, pid, kernel, threads, hashrate, shares, warnings, workers, history, proxies
         case updatedAt = "updated_at", startedAt = "started_at", uptimeSeconds = "uptime_s"
         case statusIntervalSeconds = "status_interval_s", bestShareDifficultyEver = "best_share_difficulty_ever"
     }
@@ -219,6 +222,7 @@ extension StatusDocument {
         warnings = try c.value(.warnings, or: warnings)
         workers = try c.value(.workers, or: workers)
         history = try c.value(.history, or: history)
+        proxies = try c.value(.proxies, or: proxies)
     }
 }
 

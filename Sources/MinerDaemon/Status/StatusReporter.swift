@@ -41,6 +41,8 @@ public actor StatusReporter: Service {
     private let startedAt: Date
 
     private var snapshots: [String: WorkerSnapshot] = [:]
+    private let proxyOrder: [String]
+    private var proxies: [String: StatusDocument.Proxy] = [:]
     /// The status file's `history`, fed from the snapshots' cumulative counters.
     private var history: MinuteHistory
     /// The newest document (what `/metrics` and the cgminer API answer from).
@@ -54,11 +56,13 @@ public actor StatusReporter: Service {
     public private(set) var statusWrites = 0
 
     /// - Parameters:
-    ///   - workers: the workers' names, in the order the status file lists them.
-    ///   - updates: the workers' snapshots and share outcomes.
-    public init(configuration: Configuration, workers: [String], updates: AsyncStream<WorkerUpdate>, logger: Logger) {
+    ///   - workers: the workers' names, in the order the status file lists them; `proxies` the same for proxies.
+    ///   - updates: the workers' and proxies' snapshots and share outcomes.
+    public init(configuration: Configuration, workers: [String], proxies: [String] = [], updates: AsyncStream<WorkerUpdate>,
+                logger: Logger) {
         self.configuration = configuration
         workerOrder = workers
+        proxyOrder = proxies
         self.updates = updates
         self.logger = logger
         shareLog = configuration.shareLog.map {
@@ -110,6 +114,11 @@ public actor StatusReporter: Service {
             if let error = shareLog?.append(ShareLogRecord(event)) { warnShareLog(error) }
             bestEver = max(bestEver, event.candidate.shareDifficulty)
             statusDirty = true
+        case .proxy(let proxy):
+            proxies[proxy.name] = proxy
+        case .proxyShare(let record):
+            if let error = shareLog?.append(record) { warnShareLog(error) }
+            statusDirty = true
         }
     }
 
@@ -132,6 +141,7 @@ public actor StatusReporter: Service {
             document.shares.add(snapshot.status.shares)
             if let warning = snapshot.status.warning { document.warnings.append("\(name): \(warning)") }
         }
+        document.proxies = proxyOrder.compactMap { proxies[$0] }
         let now = Date()
         history.advance(to: now)
         document.history = history.buckets
