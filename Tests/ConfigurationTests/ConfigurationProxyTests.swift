@@ -6,7 +6,7 @@ import PoolSettings
 import XCTest
 
 /// `[[proxy]]` tables (the farm proxy, issue 24): every key, the defaults, the checks (with
-/// `ProxyConfiguration.problems` on the proxy's line).
+/// `ProxyConfiguration.problems` on the proxy's line), and `swiftminer proxy`'s flags.
 final class ConfigurationProxyTests: XCTestCase {
     /// Two proxies: the first on lines 1-5 (its pool's `url` on line 4, `pool` lines from line 5),
     /// the second from line 6 (name on 7, listen 127.0.0.1:3400 on 8, `extra` keys from line 10),
@@ -35,6 +35,15 @@ final class ConfigurationProxyTests: XCTestCase {
             return []
         } catch {
             return error.issues.map(\.description)
+        }
+    }
+
+    private func issues(proxy overrides: ProxyCommandLineOverrides, file: String? = nil) -> [ConfigurationIssue] {
+        do {
+            _ = try ConfigurationFile.proxySettings(file: file, overrides: overrides, environment: [:])
+            return []
+        } catch {
+            return error.issues
         }
     }
 
@@ -322,5 +331,107 @@ final class ConfigurationProxyTests: XCTestCase {
             "p.toml:5: key proxy[1].pool: expected [[proxy.pool]] tables, at least one",
             "p.toml:6: key proxy[2].pool: missing: at least one [[proxy.pool]] with a url",
         ])
+    }
+
+    // MARK: swiftminer proxy
+
+    func testProxyFlagsAloneCreateTheProxy() throws {
+        let settings = try ConfigurationFile.proxySettings(file: nil, overrides: ProxyCommandLineOverrides(
+            listen: "0.0.0.0:4444", allow: ["10.0.0.0/8", "172.16.0.0/12"],
+            urls: ["stratum+tcp://pool.example.com:3333", "stratum+ssl://backup.example.com:4443"],
+            user: "acct.farm", password: "farm-pass", statusFile: "", logLevel: .debug), environment: [:])
+        XCTAssertEqual(settings.workers.count, 0)
+        XCTAssertEqual(settings.proxies.count, 1)
+        let proxy = settings.proxies[0]
+        XCTAssertEqual(proxy.name, "proxy")
+        XCTAssertEqual(proxy.listen, try ListenAddress(host: "0.0.0.0", port: 4444))
+        XCTAssertEqual(proxy.allow, ["10.0.0.0/8", "172.16.0.0/12"])
+        XCTAssertEqual(proxy.user, "acct.farm")
+        XCTAssertEqual(proxy.password, "farm-pass")
+        XCTAssertEqual(proxy.pools.map(\.url), ["stratum+tcp://pool.example.com:3333", "stratum+ssl://backup.example.com:4443"])
+        XCTAssertEqual(proxy.pools.map(\.extranonceSubscribe), [true, true], "a proxy pool's default")
+        XCTAssertEqual(proxy.pools.map(\.difficultySuggestion), [.off, .off])
+        XCTAssertNil(settings.statusFile)
+        XCTAssertEqual(settings.shareLog, "./shares.jsonl")
+        XCTAssertEqual(settings.logLevel, .debug)
+
+        let loopback = try ConfigurationFile.proxySettings(file: nil, overrides: ProxyCommandLineOverrides(
+            urls: ["stratum+tcp://pool.example.com:3333"], user: "acct.farm"), environment: [:])
+        XCTAssertEqual(loopback.proxies.first?.listen, ProxyConfiguration.defaultListen)
+        XCTAssertEqual(loopback.proxies.first?.password, "x")
+    }
+
+    func testProxyFlagsReplaceTheFilesFirstProxyAndTheWorkersAreNotRun() throws {
+        let directory = try configurationTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/farm.toml"
+        try ("""
+            [[worker]]
+            user = "acct.rig"
+            [[worker.pool]]
+            url = "stratum+tcp://pool.example.com:3333"
+
+            """ + Self.proxy("", pool: "suggest_difficulty = 64")).write(toFile: path, atomically: true, encoding: .utf8)
+
+        let plain = try ConfigurationFile.proxySettings(file: path, overrides: ProxyCommandLineOverrides(), environment: [:])
+        XCTAssertEqual(plain.workers.count, 0, "proxy runs the proxies only")
+        XCTAssertEqual(plain.proxies.map(\.name), ["proxy", "second"])
+        XCTAssertEqual(plain.proxies[0].pools.map(\.difficultySuggestion), [.fixed(64)])
+        let run = try ConfigurationFile.settings(file: path, overrides: CommandLineOverrides(), environment: [:])
+        XCTAssertEqual(run.workers.count, 1, "run runs both")
+        XCTAssertEqual(run.proxies.count, 2)
+
+        let merged = try ConfigurationFile.proxySettings(file: path, overrides: ProxyCommandLineOverrides(
+            listen: "192.168.1.2:3500", allow: ["192.168.1.0/24"], urls: ["stratum+tcp://flag.example.com:1"],
+            user: "flag.user", password: "flag-pass"), environment: [:])
+        XCTAssertEqual(merged.proxies.count, 2)
+        XCTAssertEqual(merged.proxies[0].name, "proxy")
+        XCTAssertEqual(merged.proxies[0].listen, try ListenAddress(host: "192.168.1.2", port: 3500))
+        XCTAssertEqual(merged.proxies[0].allow, ["192.168.1.0/24"])
+        XCTAssertEqual(merged.proxies[0].user, "flag.user")
+        XCTAssertEqual(merged.proxies[0].password, "flag-pass")
+        XCTAssertEqual(merged.proxies[0].pools, [PoolConfiguration(url: "stratum+tcp://flag.example.com:1", extranonceSubscribe: true,
+                                                                   difficultySuggestion: .off)])
+        XCTAssertEqual(merged.proxies[1].user, "acct.other", "only the first proxy changes")
+        XCTAssertEqual(merged.proxies[1].listen, try ListenAddress(host: "127.0.0.1", port: 3400))
+
+        let partial = try ConfigurationFile.proxySettings(file: path, overrides: ProxyCommandLineOverrides(user: "other.user"),
+                                                          environment: [:])
+        XCTAssertEqual(partial.proxies[0].user, "other.user")
+        XCTAssertEqual(partial.proxies[0].pools.map(\.url), ["stratum+tcp://pool.example.com:3333"], "the rest from the file")
+        XCTAssertEqual(partial.proxies[0].listen, ProxyConfiguration.defaultListen)
+    }
+
+    func testProxyFlagErrors() throws {
+        XCTAssertEqual(issues(proxy: ProxyCommandLineOverrides()).map(\.key), ["proxy"], "neither a file nor flags")
+        XCTAssertEqual(issues(proxy: ProxyCommandLineOverrides(urls: ["stratum+tcp://pool.example.com:3333"])).map(\.key),
+                       ["proxy[0].user"])
+        XCTAssertEqual(issues(proxy: ProxyCommandLineOverrides(user: "acct.farm")).map(\.key), ["proxy[0].pool"])
+
+        let base = ProxyCommandLineOverrides(urls: ["stratum+tcp://pool.example.com:3333"], user: "acct.farm")
+        var listen = base
+        listen.listen = "nowhere:3333"
+        XCTAssertEqual(issues(proxy: listen).map(\.key), ["--listen"])
+        var open = base
+        open.listen = "0.0.0.0:3333"
+        let openIssues = issues(proxy: open)
+        XCTAssertEqual(openIssues.map(\.key), ["proxy[0]"])
+        XCTAssertTrue(openIssues.first?.message.contains("allow") ?? false, "\(openIssues)")
+        var badAllow = base
+        badAllow.allow = ["10.0.0.0/99"]
+        XCTAssertEqual(issues(proxy: badAllow).map(\.key), ["proxy[0]"])
+        var solo = base
+        solo.urls = ["http://127.0.0.1:8332"]
+        let soloIssues = issues(proxy: solo)
+        XCTAssertEqual(soloIssues.map(\.key), ["-o"])
+        XCTAssertTrue(soloIssues.first?.message.contains("Stratum pools only") ?? false, "\(soloIssues)")
+
+        // --listen onto the address of the file's second proxy.
+        let directory = try configurationTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/farm.toml"
+        try Self.proxy().write(toFile: path, atomically: true, encoding: .utf8)
+        let clash = issues(proxy: ProxyCommandLineOverrides(listen: "127.0.0.1:3400"), file: path)
+        XCTAssertEqual(clash.map(\.key), ["proxy[1].listen"], "\(clash)")
     }
 }
