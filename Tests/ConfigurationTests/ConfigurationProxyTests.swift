@@ -434,4 +434,53 @@ final class ConfigurationProxyTests: XCTestCase {
         let clash = issues(proxy: ProxyCommandLineOverrides(listen: "127.0.0.1:3400"), file: path)
         XCTAssertEqual(clash.map(\.key), ["proxy[1].listen"], "\(clash)")
     }
+
+    // MARK: The example file
+
+    /// The example's `[[proxy]]` section, uncommented: from `# [[proxy]]` to the first line that
+    /// is not a comment.
+    static func exampleProxySection() throws -> String {
+        let path = ConfigurationTests.repository.appendingPathComponent("Config/swiftminer.toml").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex(of: "# [[proxy]]"), "the example shows a [[proxy]]")
+        let section = lines[start...].prefix { $0.hasPrefix("#") }
+        return section.map { $0.hasPrefix("# # ") || $0 == "# #" ? "" : String($0.dropFirst(2)) }.joined(separator: "\n")
+    }
+
+    func testTheExampleFileDocumentsEveryProxyKeyWithItsDefault() throws {
+        let path = ConfigurationTests.repository.appendingPathComponent("Config/swiftminer.toml").path
+        XCTAssertEqual(try ConfigurationFile.load(path: path, environment: [:]).proxies.count, 0, "commented out")
+
+        let section = try Self.exampleProxySection()
+        let keys = ["name", "listen", "allow", "user", "password", "connect_timeout", "subscribe_timeout", "idle_timeout",
+                    "job_timeout", "submit_timeout", "reconnect_backoff_min", "reconnect_backoff_max", "primary_probe_interval",
+                    "max_reconnect_wait", "downstream_share_interval", "downstream_min_difficulty", "downstream_max_difficulty",
+                    "hold_downstreams", "max_downstreams", "max_line_length", "handshake_timeout", "downstream_idle_timeout",
+                    "max_submits_per_second", "max_invalid_lines", "extranonce_prefix_size", "[[proxy.pool]]"]
+        for key in keys {
+            XCTAssertTrue(section.components(separatedBy: "\n").contains { $0.hasPrefix(key + " = ") || $0 == key }, "\(key) not shown")
+        }
+        let settings = try ConfigurationFile.parse(section, file: "example [[proxy]]", environment: [:])
+        let proxy = try XCTUnwrap(settings.proxies.first)
+        let defaults = ProxyConfiguration(user: "bc1qexampleaddress.farm", pools: [])
+        XCTAssertEqual(proxy.user, "bc1qexampleaddress.farm")
+        XCTAssertEqual(proxy.allow, ["10.0.0.0/8", "192.168.1.0/24"])
+        XCTAssertEqual(proxy.name, defaults.name)
+        XCTAssertEqual(proxy.listen, defaults.listen)
+        XCTAssertEqual(proxy.password, defaults.password)
+        XCTAssertEqual(proxy.timers, defaults.timers)
+        XCTAssertEqual(proxy.downstreamShareInterval, defaults.downstreamShareInterval)
+        XCTAssertEqual(proxy.downstreamMinimumDifficulty, defaults.downstreamMinimumDifficulty)
+        XCTAssertEqual(proxy.downstreamMaximumDifficulty, defaults.downstreamMaximumDifficulty)
+        XCTAssertEqual(proxy.holdDownstreams, defaults.holdDownstreams)
+        XCTAssertEqual(proxy.maximumDownstreams, defaults.maximumDownstreams)
+        XCTAssertEqual(proxy.maximumLineLength, defaults.maximumLineLength)
+        XCTAssertEqual(proxy.handshakeTimeout, defaults.handshakeTimeout)
+        XCTAssertEqual(proxy.idleTimeout, defaults.idleTimeout)
+        XCTAssertEqual(proxy.maximumSubmitsPerSecond, defaults.maximumSubmitsPerSecond)
+        XCTAssertEqual(proxy.maximumInvalidLines, defaults.maximumInvalidLines)
+        XCTAssertEqual(proxy.extranoncePrefixSize, defaults.extranoncePrefixSize)
+        XCTAssertEqual(proxy.pools.map(\.extranonceSubscribe), [true, true])
+        XCTAssertEqual(proxy.pools.map(\.difficultySuggestion), [.off, .off])
+    }
 }
