@@ -4,7 +4,7 @@ import SoloMining
 
 extension ConfigurationFile {
     /// What `run` uses: the file (if any) with the flags on top, checked to have at least one
-    /// worker with a user and a pool.
+    /// worker with a user and a pool, or at least one `[[proxy]]` (checked when the file is read).
     public static func settings(file: String?, overrides: CommandLineOverrides,
                                 environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigurationErrors) -> MinerSettings
@@ -91,12 +91,14 @@ extension ConfigurationFile {
         worker.pools = []
     }
 
-    /// No worker, or a worker that cannot start: no pool, no user, or an incomplete solo setup.
+    /// Neither a worker nor a proxy, or a worker that cannot start: no pool, no user, or an
+    /// incomplete solo setup.
     static func incompleteWorkerIssues(_ settings: MinerSettings, origin: String) -> [ConfigurationIssue] {
         var issues: [ConfigurationIssue] = []
-        if settings.workers.isEmpty {
+        if settings.workers.isEmpty && settings.proxies.isEmpty {
             issues.append(ConfigurationIssue(file: origin, line: nil, key: "worker",
-                                             message: "no worker: add a [[worker]] with a [[worker.pool]], or give -o URL -u USER"))
+                                             message: "no worker: add a [[worker]] with a [[worker.pool]] "
+                                                 + "(or a [[proxy]] with a [[proxy.pool]]), or give -o URL -u USER"))
         }
         for (index, worker) in settings.workers.enumerated() {
             if let solo = worker.solo {

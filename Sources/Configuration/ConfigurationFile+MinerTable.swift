@@ -2,11 +2,12 @@ import Foundation
 import Logging
 
 extension ConfigurationFile.Reader {
-    /// The whole document: `[miner]`, the `[[worker]]` list, `[metrics]` and `[api]`.
+    /// The whole document: `[miner]`, the `[[worker]]` list, `[metrics]`, `[api]` and the
+    /// `[[proxy]]` list (read last: a proxy may not listen where metrics or the API do).
     mutating func settings(_ root: TOMLTable, environment: [String: String]) -> MinerSettings {
         var settings = MinerSettings(workers: [], statusFile: StatePaths.statusFile(environment: environment),
                                      shareLog: StatePaths.shareLog(environment: environment))
-        checkKeys(root, known: ["miner", "worker", "metrics", "api"], prefix: "")
+        checkKeys(root, known: ["miner", "worker", "metrics", "api", "proxy"], prefix: "")
         var defaultThreads = ProcessInfo.processInfo.activeProcessorCount
         if let miner = table(root["miner"], "miner"), let threads = self.miner(miner, into: &settings) {
             defaultThreads = threads
@@ -14,6 +15,7 @@ extension ConfigurationFile.Reader {
         if let node = root["worker"] { settings.workers = workers(node, defaultThreads: defaultThreads) }
         if let metrics = table(root["metrics"], "metrics") { self.metrics(metrics, into: &settings.monitoring) }
         if let api = table(root["api"], "api") { self.api(api, into: &settings.monitoring) }
+        if let node = root["proxy"] { settings.proxies = proxies(node, monitoring: settings.monitoring) }
         return settings
     }
 

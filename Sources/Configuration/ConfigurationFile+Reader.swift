@@ -1,7 +1,8 @@
 extension ConfigurationFile {
     /// Reads a parsed document into settings, collecting every problem (with its line and key)
     /// instead of stopping at the first. One extension per table: `[miner]`, `[[worker]]`,
-    /// `[[worker.pool]]` (a pool or a solo node), the worker's timers, `[metrics]` and `[api]`.
+    /// `[[worker.pool]]` (a pool or a solo node), the worker's timers, `[metrics]`, `[api]` and
+    /// `[[proxy]]`.
     struct Reader {
         let file: String
         var issues: [ConfigurationIssue] = []

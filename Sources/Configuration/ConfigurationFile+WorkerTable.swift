@@ -47,10 +47,15 @@ extension ConfigurationFile.Reader {
         return settings
     }
 
-    /// `name`: 1 to 64 characters without spaces; when absent (or not a string, reported),
-    /// "default" for the first worker and "workerN" after. nil: not usable.
+    /// A worker's `name`: "default" for the first worker and "workerN" after when absent.
     mutating func workerName(_ table: TOMLTable, index: Int, prefix: String) -> String? {
-        guard let (value, line) = string(table, "name", "\(prefix).name") else { return index == 0 ? "default" : "worker\(index)" }
+        label(table, prefix: prefix, absent: index == 0 ? "default" : "worker\(index)")
+    }
+
+    /// `name` (of a worker or a proxy): 1 to 64 characters without spaces; `absent` when absent
+    /// (or not a string, reported). nil: not usable.
+    mutating func label(_ table: TOMLTable, prefix: String, absent: String) -> String? {
+        guard let (value, line) = string(table, "name", "\(prefix).name") else { return absent }
         if value.isEmpty || value.count > 64 || value.contains(where: { $0.isNewline || $0.isWhitespace }) {
             issue(line, "\(prefix).name", "must be 1 to 64 characters without spaces")
             return nil

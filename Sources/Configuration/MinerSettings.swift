@@ -5,8 +5,8 @@ import Logging
 /// Everything `swiftminer run` needs, after the config file and the flags are merged.
 public struct MinerSettings: Sendable {
     public var workers: [WorkerSettings]
-    /// Farm proxies (`[[proxy]]`), beside or instead of workers.
-    public var proxies: [ProxyConfiguration] = []
+    /// The farm proxies (`[[proxy]]`): miners connect to each, which mines upstream with one login.
+    public var proxies: [ProxyConfiguration]
     public var kernel: KernelChoice
     /// How long to wait at shutdown for answers to shares already sent.
     public var shutdownGrace: Duration
@@ -30,8 +30,9 @@ public struct MinerSettings: Sendable {
                 userAgent: String = "SwiftMiner/\(SwiftMinerVersion.string)", statusFile: String? = StatePaths.statusFile(),
                 shareLog: String? = StatePaths.shareLog(), statusInterval: Duration = .seconds(5),
                 shareLogMaxBytes: Int? = 64 << 20, shareLogKeep: Int = 5, logLevel: Logger.Level = .info,
-                monitoring: MonitoringSettings = MonitoringSettings()) {
+                monitoring: MonitoringSettings = MonitoringSettings(), proxies: [ProxyConfiguration] = []) {
         self.logLevel = logLevel
+        self.proxies = proxies
         self.monitoring = monitoring
         self.workers = workers
         self.kernel = kernel

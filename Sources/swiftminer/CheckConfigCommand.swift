@@ -26,6 +26,10 @@ struct CheckConfigCommand: ParsableCommand {
                     print("worker \(worker.name): user \(worker.user), \(worker.threads) thread(s), pools \(worker.pools.map(\.url).joined(separator: ", "))")
                 }
             }
+            for proxy in settings.proxies {
+                let allow = proxy.allow.isEmpty ? "loopback only" : "allow \(proxy.allow.joined(separator: ", "))"
+                print("proxy \(proxy.name): listen \(proxy.listen) (\(allow)), user \(proxy.user), pools \(proxy.pools.map(\.url).joined(separator: ", "))")
+            }
         } catch {
             for issue in error.issues {
                 FileHandle.standardError.write(Data("\(issue)\n".utf8))

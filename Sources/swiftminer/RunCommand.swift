@@ -47,31 +47,35 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Before anything else: a SIGHUP that comes early must not kill the daemon (MinerService
-        // traps it with UnixSignals once it runs).
-        signal(SIGHUP, SIG_IGN)
-        let settings: MinerSettings
-        do {
-            settings = try ConfigurationFile.settings(file: config, overrides: overrides)
-        } catch {
-            for issue in error.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
-            FileHandle.standardError.write(Data("refusing to start: \(error.issues.count) configuration error(s)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        let logger = LoggingOptions(logLevel: settings.logLevel).bootstrap()
         let file = config, overrides = self.overrides
-        let service: MinerService
-        do {
-            service = try MinerService(settings: settings, logger: logger, handleSIGHUP: true) {
-                try ConfigurationFile.settings(file: file, overrides: overrides)
-            }
-        } catch {
-            logger.critical("cannot start: \(error)")
-            throw ExitCode.failure
-        }
-        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        try await runDaemon { () throws(ConfigurationErrors) in try ConfigurationFile.settings(file: file, overrides: overrides) }
     }
+}
+
+/// The daemon, as `run` and `proxy` start it: the settings from `load` (on errors: each on
+/// stderr, exit 78), logging, then the service until SIGTERM/SIGINT; SIGHUP calls `load` again.
+func runDaemon(_ load: @escaping @Sendable () throws(ConfigurationErrors) -> MinerSettings) async throws {
+    // Before anything else: a SIGHUP that comes early must not kill the daemon (MinerService
+    // traps it with UnixSignals once it runs).
+    signal(SIGHUP, SIG_IGN)
+    let settings: MinerSettings
+    do {
+        settings = try load()
+    } catch {
+        for issue in error.issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+        FileHandle.standardError.write(Data("refusing to start: \(error.issues.count) configuration error(s)\n".utf8))
+        throw ExitCode(78)  // EX_CONFIG
+    }
+    let logger = LoggingOptions(logLevel: settings.logLevel).bootstrap()
+    let service: MinerService
+    do {
+        service = try MinerService(settings: settings, logger: logger, handleSIGHUP: true) { try load() }
+    } catch {
+        logger.critical("cannot start: \(error)")
+        throw ExitCode.failure
+    }
+    let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    try await group.run()
 }
 
 struct LoggingOptions: ParsableArguments {

@@ -8,6 +8,6 @@ struct SwiftMiner: AsyncParsableCommand {
         commandName: "swiftminer",
         abstract: "A Stratum v1 SHA-256d mining client.",
         version: SwiftMinerVersion.string,
-        subcommands: [RunCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self,
+        subcommands: [RunCommand.self, ProxyCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self,
                       CheckConfigCommand.self])
 }

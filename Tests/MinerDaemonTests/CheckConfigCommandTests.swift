@@ -25,6 +25,43 @@ final class CheckConfigCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("\(bad):6: key worker[0].pool[0].suggest_difficulty:"), result.stderr)
     }
 
+    /// A file with only `[[proxy]]` tables is valid; a proxy listening beyond loopback without an
+    /// allow list is an error on its line, from check-config and from `proxy` (before anything starts).
+    func testCheckConfigChecksProxies() throws {
+        let directory = NSTemporaryDirectory() + "swiftminer-proxy-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let proxy = """
+            [miner]
+            kernel = "auto"
+            [[proxy]]
+            name = "farm"
+            user = "acct.farm"
+            password = "very-secret-pass"
+            [[proxy.pool]]
+            url = "stratum+tcp://127.0.0.1:3333"
+            """
+        let good = directory + "/good.toml"
+        try proxy.write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try SwiftMinerBinary.run(["check-config", good])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("proxy farm: listen 127.0.0.1:3333 (loopback only), user acct.farm, pools stratum+tcp://127.0.0.1:3333"),
+                      ok.stdout)
+        XCTAssertFalse(ok.stdout.contains("very-secret-pass"))
+
+        let bad = directory + "/bad.toml"
+        try proxy.replacingOccurrences(of: "name = \"farm\"", with: "name = \"farm\"\nlisten = \"0.0.0.0:3333\"")
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let failed = try SwiftMinerBinary.run(["check-config", bad])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.stderr.contains("\(bad):3: key proxy[0]: listen 0.0.0.0:3333 is not a loopback address"), failed.stderr)
+        let run = try SwiftMinerBinary.run(["proxy", "--config", bad, "--status-file", directory + "/status.json"], timeout: 20)
+        XCTAssertEqual(run.status, 78, "EX_CONFIG")
+        XCTAssertTrue(run.stderr.contains("\(bad):3: key proxy[0]: listen 0.0.0.0:3333"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/status.json"), "nothing started")
+        XCTAssertFalse((failed.stderr + run.stderr).contains("very-secret-pass"))
+    }
+
     func testCheckConfigCommand() throws {
         let directory = try serviceTemporaryDirectory()
         let bad = directory + "/bad.toml"
