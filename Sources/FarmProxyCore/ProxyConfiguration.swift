@@ -86,7 +86,7 @@ public struct ProxyConfiguration: Sendable {
             found.append("listen \(listen) is not a loopback address: list the miners' networks in allow (CIDR, e.g. [\"10.0.0.0/8\"])")
         }
         // cgminer's R:/W: marks mean nothing here.
-        for entry in allow where APIAllowEntry(entry) == nil || entry.dropFirst().first == ":" {
+        for entry in allow where APIAllowEntry(entry) == nil || ["R:", "W:"].contains(entry.prefix(2).uppercased()) {
             found.append("allow entry \"\(entry.prefix(64))\" is not ADDRESS/PREFIX (e.g. 10.0.0.0/8)")
         }
         if pools.isEmpty { found.append("no upstream pool: at least one [[proxy.pool]] with a url") }
@@ -98,7 +98,12 @@ public struct ProxyConfiguration: Sendable {
              && downstreamMaximumDifficulty.isFinite) {
             found.append("downstream_min_difficulty must be positive and not above downstream_max_difficulty")
         }
-        if !(1...8).contains(extranoncePrefixSize) { found.append("extranonce_prefix_size must be 1 to 8 bytes") }
+        if !(1...8).contains(extranoncePrefixSize) {
+            found.append("extranonce_prefix_size must be 1 to 8 bytes")
+        } else if extranoncePrefixSize < 8, maximumDownstreams > 1 << (8 * extranoncePrefixSize) {
+            found.append("max_downstreams \(maximumDownstreams) is more than a \(extranoncePrefixSize)-byte extranonce prefix can number "
+                         + "(\(1 << (8 * extranoncePrefixSize)))")
+        }
         return found
     }
 

@@ -33,11 +33,30 @@ public struct ProxyShareOutcome: Sendable, Hashable {
     public let verdict: ProxyShareVerdict
     /// Seconds from forwarding to the pool's answer (nil when not forwarded or not answered).
     public let upstreamLatency: Double?
+
+    public init(downstream: DownstreamID, address: String, user: String?, jobID: String, extranonce2: String, ntime: UInt32,
+                nonce: UInt32, versionBits: UInt32?, difficulty: Double, shareDifficulty: Double, hash: String?, forwarded: Bool,
+                verdict: ProxyShareVerdict, upstreamLatency: Double?) {
+        self.downstream = downstream
+        self.address = address
+        self.user = user
+        self.jobID = jobID
+        self.extranonce2 = extranonce2
+        self.ntime = ntime
+        self.nonce = nonce
+        self.versionBits = versionBits
+        self.difficulty = difficulty
+        self.shareDifficulty = shareDifficulty
+        self.hash = hash
+        self.forwarded = forwarded
+        self.verdict = verdict
+        self.upstreamLatency = upstreamLatency
+    }
 }
 
 extension ProxyShareOutcome {
     /// The same share with the pool's verdict.
-    func with(verdict: ProxyShareVerdict, upstreamLatency: Double?) -> ProxyShareOutcome {
+    public func with(verdict: ProxyShareVerdict, upstreamLatency: Double?) -> ProxyShareOutcome {
         ProxyShareOutcome(downstream: downstream, address: address, user: user, jobID: jobID, extranonce2: extranonce2, ntime: ntime,
                           nonce: nonce, versionBits: versionBits, difficulty: difficulty, shareDifficulty: shareDifficulty,
                           hash: hash, forwarded: forwarded, verdict: verdict, upstreamLatency: upstreamLatency)

@@ -25,6 +25,15 @@ final class ProxyConfigurationTests: XCTestCase {
         XCTAssertEqual(problems.count, 3, "\(problems)")
     }
 
+    func testIPv6EntriesAreAllowedAndTooManyDownstreamsForThePrefixAreAProblem() throws {
+        XCTAssertEqual(try configuration(allow: ["::1/128", "fd00::/8"]).problems, [])
+        var small = try configuration()
+        small.extranoncePrefixSize = 1
+        XCTAssertEqual(small.problems.count, 1, "1024 miners cannot have distinct 1-byte prefixes")
+        small.maximumDownstreams = 256
+        XCTAssertEqual(small.problems, [])
+    }
+
     func testAllowListMatchesByPrefixAndAlwaysAdmitsLoopback() throws {
         let proxy = try configuration(listen: "0.0.0.0:3333", allow: ["10.0.0.0/8", "192.168.1.0/24"])
         XCTAssertTrue(proxy.allows(clientAddress: "10.20.30.40"))

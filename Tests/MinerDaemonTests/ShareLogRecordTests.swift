@@ -1,5 +1,6 @@
 import Foundation
 import MiningCore
+import FarmProxyCore
 import StratumProtocol
 import XCTest
 
@@ -21,6 +22,26 @@ final class ShareLogRecordTests: XCTestCase {
         XCTAssertEqual(record.shareDifficulty, 0.5)
         XCTAssertEqual(record.targetDifficulty, 1)
         XCTAssertEqual(try record.line(), Self.rejectedLine)
+    }
+
+    func testAProxyMinersShareIsALineWithItsDownstreamAndNeverAcceptedUnlessThePoolSaidSo() throws {
+        let valid = ProxyShareOutcome(downstream: 3, address: "10.0.0.7", user: "s19.rack4", jobID: "1f", extranonce2: "00a1",
+                                      ntime: 0x6b0b_cf80, nonce: 0x03e5_aa42, versionBits: 0x0000_6000, difficulty: 512,
+                                      shareDifficulty: 700, hash: "00", forwarded: false, verdict: .validLocally, upstreamLatency: nil)
+        let record = ShareLogRecord(proxy: "farm", pool: "stratum+tcp://user:pw@pool.example:3333", outcome: valid,
+                                    time: Date(timeIntervalSince1970: 1_800_000_000))
+        XCTAssertEqual(record.result, .valid)
+        XCTAssertEqual(record.pool, "stratum+tcp://pool.example:3333", "no credentials")
+        let line = try record.line()
+        XCTAssertTrue(line.contains(#""downstream":"s19.rack4","downstream_address":"10.0.0.7""#), line)
+        XCTAssertTrue(line.contains(#""version_bits":"00006000""#), line)
+        XCTAssertEqual(try ShareLogRecord(line: line), record, "reads back")
+        let rejected = valid.with(verdict: .rejected(.stale, message: "Stale", byPool: true), upstreamLatency: 0.0125)
+        let stale = ShareLogRecord(proxy: "farm", pool: "stratum+tcp://pool.example:3333", outcome: rejected)
+        XCTAssertEqual(stale.result, .stale)
+        XCTAssertEqual(stale.reason, "pool: Stale")
+        XCTAssertEqual(stale.latencyMilliseconds, 12.5)
+        XCTAssertFalse(try ShareLogRecord(line: Self.rejectedLine).line().contains("downstream"), "workers' lines keep their keys")
     }
 
     func testAShareEventBecomesTheRecordOfItsOutcome() throws {

@@ -156,7 +156,7 @@ public enum CGMinerAPI {
 
     private static func config(_ s: StatusDocument, _ c: Context) -> Reply {
         Reply(status: c.status(.config), section: "CONFIG", textHeader: true, records: [[
-            ("ASC Count", .int(Int64(s.workers.count))),
+            ("ASC Count", .int(Int64(s.workers.count + s.proxies.reduce(0) { $0 + $1.downstreams.count }))),
             ("PGA Count", .int(0)),
             ("Pool Count", .int(Int64(s.workers.count))),
             ("Strategy", .string("Failover")),
@@ -262,7 +262,8 @@ public enum CGMinerAPI {
     }
 
     private static func devs(_ s: StatusDocument, _ c: Context) -> Reply {
-        guard !s.workers.isEmpty else { return Reply(status: c.status(.noDevices)) }
+        let proxyDevices = proxyDeviceRecords(s, firstIndex: s.workers.count)
+        guard !s.workers.isEmpty || !proxyDevices.isEmpty else { return Reply(status: c.status(.noDevices)) }
         let elapsed = Double(max(s.uptimeSeconds, 0))
         let records: [Record] = s.workers.enumerated().map { index, w in
             let hashes = Double(w.hashesTotal)
@@ -300,7 +301,8 @@ public enum CGMinerAPI {
                 ("Device Elapsed", .int(Int64(elapsed))),
             ]
         }
-        return Reply(status: c.status(.devices(records.count)), section: "DEVS", textHeader: false, records: records)
+        return Reply(status: c.status(.devices(records.count + proxyDevices.count)), section: "DEVS", textHeader: false,
+                     records: records + proxyDevices)
     }
 
     private static func devdetails(_ s: StatusDocument, _ c: Context) -> Reply {
@@ -378,7 +380,7 @@ public enum CGMinerAPI {
         }
     }
 
-    private static func percent(_ part: Double, _ whole: Double) -> Double { whole > 0 ? part / whole * 100 : 0 }
+    static func percent(_ part: Double, _ whole: Double) -> Double { whole > 0 ? part / whole * 100 : 0 }
 
     // MARK: - Reply shapes
 

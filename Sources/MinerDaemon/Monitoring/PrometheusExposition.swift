@@ -25,6 +25,7 @@ public enum PrometheusExposition {
                       workers) { $0.submitLatency }
         out.histogram("swiftminer_job_switch_latency_seconds",
                       "Time from reading a pool's notify to every hashing thread hashing the new job.", workers) { $0.jobSwitchLatency }
+        renderProxies(snapshot.proxies, into: &out)
         return out.text
     }
 
@@ -184,7 +185,7 @@ public enum PrometheusExposition {
         }
 
         private func labelOrder(_ a: String, _ b: String) -> Bool {
-            let order = ["worker", "pool", "window", "thread", "result", "reason", "state", "version", "kernel", "le"]
+            let order = ["worker", "proxy", "downstream", "pool", "window", "thread", "result", "reason", "state", "version", "kernel", "le"]
             return (order.firstIndex(of: a) ?? order.count, a) < (order.firstIndex(of: b) ?? order.count, b)
         }
 

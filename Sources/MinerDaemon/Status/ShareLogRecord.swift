@@ -5,9 +5,9 @@ import StratumProtocol
 /// `swiftminer status --follow` — through this type on both sides.
 ///
 /// A compact JSON object, keys sorted: time, worker, pool, job_id, extranonce2, ntime, nonce,
-/// version_bits, share_difficulty, target_difficulty, result, reason, latency_ms, and for a farm
-/// proxy's miners downstream and downstream_address. The optional fields are written as `null`
-/// when absent, never left out.
+/// version_bits, share_difficulty, target_difficulty, result, reason, latency_ms. The optional
+/// fields are written as `null` when absent, never left out. A farm proxy's miners' lines add
+/// downstream and downstream_address (keys no worker's line has).
 public struct ShareLogRecord: Codable, Sendable, Hashable {
     /// What became of the share.
     public enum Result: String, Codable, Sendable {
@@ -36,8 +36,9 @@ public struct ShareLogRecord: Codable, Sendable, Hashable {
     /// Submit-to-answer time in milliseconds (three decimals); null without an answer.
     @NullEncoded public var latencyMilliseconds: Double?
     /// For a farm proxy (then `worker` is the proxy's name): the miner's login and address.
-    @NullEncoded public var downstream: String?
-    @NullEncoded public var downstreamAddress: String?
+    /// Left out of workers' lines (plain optionals: nil is not written).
+    public var downstream: String?
+    public var downstreamAddress: String?
 
     public init(time: Date, worker: String, pool: String, jobID: String, extranonce2: String, ntime: String, nonce: String,
                 versionBits: String?, shareDifficulty: Double, targetDifficulty: Double, result: Result,

@@ -70,14 +70,20 @@ public enum StatusView {
                 lastShare,
             ])
         }
-        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        if !status.workers.isEmpty { lines += aligned(rows) }
+        for proxy in status.proxies { lines += ProxyStatusView.lines(proxy, now: now) }
         lines += HistoryView.lines(status.history)
         for warning in status.warnings { lines.append("WARNING: \(warning)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Rows padded to their columns' widths, two spaces apart.
+    static func aligned(_ rows: [[String]]) -> [String] {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
     }
 
     /// One share-log line, human-readable (for `--follow`); nil for a line that is not a record.
@@ -91,7 +97,9 @@ public enum StatusView {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        var text = "\(formatter.string(from: record.time))  \(record.worker)  \(record.result.rawValue.uppercased())"
+        var text = "\(formatter.string(from: record.time))  \(record.worker)"
+        if let downstream = record.downstream { text += " ← \(downstream)" + (record.downstreamAddress.map { " (\($0))" } ?? "") }
+        text += "  \(record.result.rawValue.uppercased())"
         text += String(format: "  diff %.4g/%.4g", record.shareDifficulty, record.targetDifficulty)
         text += "  job \(record.jobID) nonce \(record.nonce)"
         if let latency = record.latencyMilliseconds { text += String(format: "  %.1f ms", latency) }
