@@ -129,18 +129,24 @@ extension ProxyCore {
         return effects
     }
 
-    /// A new difficulty for one miner: `mining.set_difficulty`, then the current job again under a
-    /// new id, which carries it (shares for earlier ids keep the difficulty they were sent with).
+    /// A new difficulty for one miner: `mining.set_difficulty`, in force from the next job. The
+    /// current job is not sent again under a new id: miners restart their nonce range on a new job,
+    /// and the same coinbase under two ids would have them find the same shares twice (the pool's
+    /// duplicates). Jobs already sent keep their difficulty, except that a lower one applies to
+    /// them at once (miners that apply it to their current work are not refused for it).
     mutating func retarget(_ id: DownstreamID, to difficulty: Double, now: Double) -> [ProxyEffect] {
-        guard downstreams[id] != nil else { return [] }
-        downstreams[id]?.difficulty = difficulty
-        downstreams[id]?.vardiff.restart(now: now)
-        var effects: [ProxyEffect] = [.send(id, ServerLine.notification("mining.set_difficulty", [.double(difficulty)])),
-                                      .event(.downstreamDifficulty(id, difficulty))]
-        if let job = currentJob {
-            effects += send(job, jobID: nextJobID(), to: id, clean: false)
+        guard var session = downstreams[id] else { return [] }
+        if difficulty < session.difficulty {
+            for jobID in session.jobOrder {
+                guard let sent = session.jobs[jobID], sent.difficulty > difficulty else { continue }
+                session.jobs[jobID] = DownstreamSession.SentJob(upstream: sent.upstream, difficulty: difficulty, accepted: sent.accepted)
+            }
         }
-        return effects
+        session.difficulty = difficulty
+        session.vardiff.restart(now: now)
+        downstreams[id] = session
+        return [.send(id, ServerLine.notification("mining.set_difficulty", [.double(difficulty)])),
+                .event(.downstreamDifficulty(id, difficulty))]
     }
 
     mutating func nextJobID() -> String {

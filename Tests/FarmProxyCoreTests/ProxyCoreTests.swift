@@ -79,7 +79,30 @@ final class ProxyCoreTests: XCTestCase {
         XCTAssertEqual(proxy.notifications("mining.set_difficulty", to: id).map { $0.first?.doubleValue }, [512])
         let after = proxy.send(id, "mining.suggest_difficulty", [.double(64)])
         XCTAssertEqual(proxy.notifications("mining.set_difficulty", to: id, in: after).map { $0.first?.doubleValue }, [64])
-        XCTAssertEqual(proxy.notifications("mining.notify", to: id, in: after).count, 1, "the new difficulty comes with a job")
+        XCTAssertEqual(proxy.notifications("mining.notify", to: id, in: after).count, 0,
+                       "the current job is not sent again under a new id (the miner would redo its work)")
+    }
+
+    func testALowerDifficultyAppliesToTheCurrentJobAtOnceAHigherOneFromTheNextJob() throws {
+        var proxy = ProxyHarness()
+        proxy.upstreamDifficulty = 1e6
+        proxy.upstreamJob(clean: true)
+        let id = proxy.connect()
+        proxy.send(id, "mining.subscribe", [])
+        proxy.send(id, "mining.suggest_difficulty", [.double(0x1p-20)])
+        proxy.send(id, "mining.authorize", ["rig", "x"])
+        proxy.send(id, "mining.suggest_difficulty", [.double(0x1p-26)])
+        let between = try XCTUnwrap(proxy.findShare(for: id, atLeast: 0x1p-26, below: 0x1p-20))
+        XCTAssertEqual(proxy.answer(to: id, in: proxy.send(id, "mining.submit", between.params))?.result, .bool(true),
+                       "lowered: in force for the job in hand")
+        proxy.send(id, "mining.suggest_difficulty", [.double(0x1p-18)])
+        let again = try XCTUnwrap(proxy.findShare(for: id, atLeast: 0x1p-26, below: 0x1p-20, extranonce2: [7, 7]))
+        XCTAssertEqual(proxy.answer(to: id, in: proxy.send(id, "mining.submit", again.params))?.result, .bool(true),
+                       "raised: the job in hand keeps the difficulty it was sent with")
+        proxy.upstreamJob()
+        let low = try XCTUnwrap(proxy.findShare(for: id, atLeast: 0x1p-26, below: 0x1p-18))
+        XCTAssertEqual(proxy.answer(to: id, in: proxy.send(id, "mining.submit", low.params))?.error.arrayValue?.first?.integerValue, 23,
+                       "the next job carries the higher difficulty")
     }
 
     func testWithoutSuggestionTheMinerStartsAtTheUpstreamDifficulty() {
