@@ -8,6 +8,9 @@
 #   1. `swiftminer demo --seconds 20`: the embedded pool accepts shares, none rejected.
 #   2. `localpool` and `swiftminer run -o stratum+tcp://127.0.0.1:PORT` as two processes: shares
 #      accepted by the pool and counted in status.json and shares.jsonl; SIGTERM exits 0.
+#   3. `localpool`, `swiftminer proxy` in front of it and `swiftminer run` against the proxy, three
+#      processes: the pool sees one session, accepts the proxy's shares, rejects none, and the
+#      proxy's status counts exactly what the pool accepted.
 # Both fail on any "Permission denied" / errno 13 or libdispatch priority warning in the output.
 # Must run as root (to switch to nobody). Prints each check; exits non-zero on the first failure.
 set -euo pipefail
@@ -21,8 +24,9 @@ done
 work="$(mktemp -d)"
 pool_pid=""
 run_pid=""
+proxy_pid=""
 cleanup() {
-    for pid in $pool_pid $run_pid; do kill "$pid" 2>/dev/null || :; done
+    for pid in $pool_pid $run_pid $proxy_pid; do kill "$pid" 2>/dev/null || :; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -151,5 +155,65 @@ read -r pool_accepted pool_rejected <<<"$pool_summary"
 [ "$pool_rejected" = 0 ] || fail "the pool rejected $pool_rejected shares"
 pass "localpool: accepted $pool_accepted, rejected 0"
 no_privilege_errors "$work/pool.err" "localpool"
+
+# 3. localpool + proxy + run, three processes
+echo "--- localpool, swiftminer proxy and swiftminer run through it, all as nobody"
+start_localpool() {  # prints the port of a new localpool (pid in $pool_pid)
+    exec_as_nobody "$work/bin/localpool" --port 0 --difficulty "$1" --job-interval 10 >"$work/pool3.out" 2>"$work/pool3.err" &
+    pool_pid=$!
+}
+start_localpool 0.004
+port=""
+for _ in $(seq 1 100); do
+    port="$(sed -nE 's/^localpool listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pool3.out")"
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || fail "localpool did not report its port"
+exec_as_nobody "$work/bin/swiftminer" proxy --listen 127.0.0.1:0 -o "stratum+tcp://127.0.0.1:$port" -u farm.check -p proxy-secret \
+    --status-file "$state/proxy-status.json" --share-log "$state/proxy-shares.jsonl" >"$work/proxy.out" 2>"$work/proxy.err" &
+proxy_pid=$!
+proxy_port=""
+for _ in $(seq 1 100); do
+    proxy_port="$(sed -nE 's/.*listen=127\.0\.0\.1:([0-9]+).*proxy listening.*/\1/p' "$work/proxy.err" | head -n 1)"
+    [ -n "$proxy_port" ] && break
+    kill -0 "$proxy_pid" 2>/dev/null || { cat "$work/proxy.err" >&2; fail "proxy exited"; }
+    sleep 0.1
+done
+[ -n "$proxy_port" ] || { cat "$work/proxy.err" >&2; fail "the proxy did not log its port"; }
+pass "proxy listening on 127.0.0.1:$proxy_port, upstream 127.0.0.1:$port"
+exec_as_nobody "$work/bin/swiftminer" run -o "stratum+tcp://127.0.0.1:$proxy_port" -u rig.behind.proxy -t 2 \
+    --status-file "$state/run3-status.json" --share-log "" >"$work/run3.out" 2>"$work/run3.err" &
+run_pid=$!
+proxy_accepted=0
+for _ in $(seq 1 90); do
+    if [ -s "$state/proxy-status.json" ]; then
+        proxy_accepted="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["proxies"][0]["totals"]["accepted"])' "$state/proxy-status.json")"
+        [ "$proxy_accepted" -ge 3 ] && break
+    fi
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 1
+done
+kill -TERM "$run_pid" 2>/dev/null || true
+wait "$run_pid" || fail "run (behind the proxy) exited non-zero after SIGTERM"
+run_pid=""
+kill -TERM "$proxy_pid"
+wait "$proxy_pid" || { tail -n 20 "$work/proxy.err" >&2; fail "proxy exited non-zero after SIGTERM"; }
+proxy_pid=""
+kill -TERM "$pool_pid"
+wait "$pool_pid" || fail "localpool exited non-zero"
+pool_pid=""
+read -r pool_accepted pool_rejected < <(sed -nE 's/^localpool stopped: accepted ([0-9]+), rejected ([0-9]+)$/\1 \2/p' "$work/pool3.out")
+read -r final_accepted miners < <(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["proxies"][0]; print(p["totals"]["accepted"], p["totals"]["accepted"] + p["totals"]["valid"])' "$state/proxy-status.json")
+[ "$pool_accepted" -ge 3 ] || { tail -n 20 "$work/proxy.err" >&2; fail "the pool accepted $pool_accepted of the proxy's shares"; }
+[ "$pool_rejected" = 0 ] || fail "the pool rejected $pool_rejected of the proxy's shares"
+[ "$final_accepted" = "$pool_accepted" ] || fail "the proxy counts $final_accepted accepted by the pool, the pool $pool_accepted"
+pass "proxy: the pool accepted $pool_accepted, rejected 0; the proxy counts the same ($miners valid shares from its miner in all)"
+no_privilege_errors "$work/proxy.err" "proxy"
+no_privilege_errors "$work/run3.err" "run behind the proxy"
+if grep -q 'proxy-secret' "$work/proxy.err" "$work/proxy.out" "$state/proxy-status.json" "$state/proxy-shares.jsonl"; then
+    fail "proxy: the upstream password appears in its output or files"
+fi
+pass "proxy: the upstream password appears nowhere in its output, status file or share log"
 
 echo "unprivileged checks passed: $checks"
