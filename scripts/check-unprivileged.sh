@@ -9,7 +9,7 @@
 #   2. `localpool` and `swiftminer run -o stratum+tcp://127.0.0.1:PORT` as two processes: shares
 #      accepted by the pool and counted in status.json and shares.jsonl; SIGTERM exits 0.
 #   3. `localpool`, `swiftminer proxy` in front of it and `swiftminer run` against the proxy, three
-#      processes: the pool sees one session, accepts the proxy's shares, rejects none, and the
+#      processes: the pool accepts the proxy's shares, rejects none, and the
 #      proxy's status counts exactly what the pool accepted.
 # Both fail on any "Permission denied" / errno 13 or libdispatch priority warning in the output.
 # Must run as root (to switch to nobody). Prints each check; exits non-zero on the first failure.
