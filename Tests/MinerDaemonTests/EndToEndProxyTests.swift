@@ -77,7 +77,7 @@ final class EndToEndProxyTests: XCTestCase {
         XCTAssertEqual(asicStatistics.acceptedByPool + asicStatistics.validLocally, asicAnswers.accepted)
         XCTAssertGreaterThanOrEqual(asicStatistics.acceptedByPool, 1, "its share at the pool's difficulty was forwarded")
         XCTAssertEqual(asicStatistics.rejectedByReason[.lowDifficulty], 1)
-        XCTAssertEqual(asicStatistics.rejectedByReason[.duplicate], 1)
+        XCTAssertEqual(asicStatistics.rejectedByReason[.duplicate], 2)
         XCTAssertEqual(asicStatistics.rejectedByReason[.other], 1, "version bits outside its mask")
         XCTAssertEqual(asicStatistics.rejectedByPool, 0)
         // Version rolling: the intersection of the ASIC's request and the pool's mask.
@@ -115,8 +115,8 @@ final class EndToEndProxyTests: XCTestCase {
         try await notTold.subscribeAndAuthorize(user: "farm.nottold")
         let work = try await told.waitForWork()
         let upstreamBefore = try XCTUnwrap(pool.stats.sessions.first?.extranonce1)
-        let prefix = try XCTUnwrap(Hex.decode(upstreamBefore)).count
-        let ownPrefix = Array(work.extranonce1.dropFirst(prefix))
+        let upstreamLength = try XCTUnwrap(Hex.decode(upstreamBefore)).count
+        let ownPrefix = Array(work.extranonce1.dropFirst(upstreamLength))
         XCTAssertEqual(ownPrefix.count, 2, "the proxy's default prefix")
         try await submitValid(told, "farm.told", work)
         await expectWithin(.seconds(15), "the daemon mines: \(proxy.tally(user: daemon.user))") {
@@ -134,6 +134,10 @@ final class EndToEndProxyTests: XCTestCase {
         let work1 = try await told.waitForWork(after: work.index) { Hex.encode($0.extranonce1) == round1.extranonce1 }
         XCTAssertEqual(Hex.encode(work1.extranonce1), round1.extranonce1)
         try await submitValid(told, "farm.told", work1)
+        // A share for a job of the old extranonce1 is stale now (it would be judged with the new one).
+        let old = try XCTUnwrap(work.findShare(fill: 8))
+        let oldAnswer = try await told.submit("farm.told", work, old)
+        XCTAssertEqual(ScriptedMiner.errorCode(oldAnswer), 21, oldAnswer.serialized)
         await expectWithin(.seconds(5), "the miner that did not ask is reconnected") { notTold.isClosed }
         XCTAssertEqual(notTold.notifications("client.reconnect").count, 1, "told to reconnect before the close")
         XCTAssertTrue(notTold.notifications("mining.set_extranonce").isEmpty)
@@ -164,9 +168,8 @@ final class EndToEndProxyTests: XCTestCase {
         XCTAssertEqual(stats.sessions.count, 1, "the extranonce changed within the one upstream session")
         XCTAssertEqual(stats.rejected, 0, "\(stats.rejectedByReason)")
         XCTAssertEqual(status.core.totals.acceptedByPool, stats.accepted)
-        XCTAssertEqual(proxy.tally(user: "farm.told").acceptedByPool, 3)
-        XCTAssertEqual(proxy.tally(user: "farm.told").refused, 0)
-        daemon.assertAgrees(with: proxy)
+        XCTAssertEqual(proxy.tally(user: "farm.told"), ShareTally(acceptedByPool: 3, rejectedByProxy: 1))
+        daemon.assertAgrees(with: proxy, closedByProxy: true)
         let reconnects = proxy.closed.filter { $0.reason.contains("extranonce") }.map(\.id)
         XCTAssertEqual(Set(reconnects), Set(proxy.downstreams(user: daemon.user).dropLast() + proxy.downstreams(user: "farm.nottold")),
                        "closed for the extranonce change: the daemon twice, the other scripted miner once")
@@ -498,7 +501,7 @@ final class EndToEndProxyTests: XCTestCase {
 
     /// The handshake of an ASIC's firmware (configure, extranonce.subscribe, suggest_difficulty
     /// before and after authorize), then valid shares (one with version bits), a share at the
-    /// pool's difficulty with version bits, a low-difficulty share, a duplicate, and version bits
+    /// pool's difficulty with version bits, a low-difficulty share, two duplicates, and version bits
     /// outside the granted mask.
     private func runASIC(_ asic: ScriptedMiner, requestedMask: UInt32, poolDifficulty: Double) async throws -> ASICAnswers {
         var answers = ASICAnswers()
@@ -537,8 +540,11 @@ final class EndToEndProxyTests: XCTestCase {
         let low = try XCTUnwrap(work.findLowShare(fill: 4))
         let lowAnswer = try await asic.submit("farm.asic", work, low)
         XCTAssertEqual(ScriptedMiner.errorCode(lowAnswer), 23, lowAnswer.serialized)
-        let duplicateAnswer = try await asic.submit("farm.asic", work, valid[0])
-        XCTAssertEqual(ScriptedMiner.errorCode(duplicateAnswer), 22, duplicateAnswer.serialized)
+        // Duplicates, of a share answered locally and of one the pool accepted: the pool never sees them.
+        for share in [valid[0], forwarded] {
+            let duplicateAnswer = try await asic.submit("farm.asic", work, share)
+            XCTAssertEqual(ScriptedMiner.errorCode(duplicateAnswer), 22, duplicateAnswer.serialized)
+        }
         // A bit the pool would roll, but outside what this miner was granted.
         let notGranted = VersionRolling.standardMask & ~answers.grantedMask
         var outside = try XCTUnwrap(work.findShare(fill: 5))

@@ -19,7 +19,6 @@ final class ScriptedMiner: @unchecked Sendable {
     fileprivate final class Inbox: @unchecked Sendable {
         let lock = NIOLock()
         var messages: [JSONValue] = []
-        var unparsable = 0
         var closed = false
     }
 
@@ -47,13 +46,10 @@ final class ScriptedMiner: @unchecked Sendable {
         return ScriptedMiner(inbox: inbox, channel: channel)
     }
 
-    /// Everything received, in order (lines that were not JSON are only counted).
+    /// Everything received, in order (lines that are not JSON are dropped).
     var messages: [JSONValue] { inbox.lock.withLock { inbox.messages } }
     /// The server closed the connection (or it was closed here).
     var isClosed: Bool { inbox.lock.withLock { inbox.closed } }
-
-    /// The local port of this connection (how the proxy's log names it, with 127.0.0.1).
-    var localPort: Int? { channel.localAddress?.port }
 
     /// The params of every server call of `method` received so far.
     func notifications(_ method: String) -> [[JSONValue]] {
@@ -264,9 +260,8 @@ private final class InboxHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = Array(unwrapInboundIn(data).readableBytesView)
         let message = try? JSONValue.parse(bytes)
-        inbox.lock.withLock {
-            if let message { inbox.messages.append(message) } else { inbox.unparsable += 1 }
-        }
+        guard let message else { return }
+        inbox.lock.withLock { inbox.messages.append(message) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
