@@ -37,7 +37,7 @@ final class EndToEndProxyTests: XCTestCase {
 
         let asic = try await ScriptedMiner.connect(port: proxy.port)
         let requestedMask: UInt32 = 0xe001_f000
-        let asicAnswers = try await runASIC(asic, requestedMask: requestedMask, poolDifficulty: 4 * Self.d)
+        let asicAnswers = try await runASIC(asic, requestedMask: requestedMask, poolDifficulty: 4 * Self.d, pool: pool)
 
         await expectWithin(.seconds(20), "daemon shares both forwarded and answered locally: "
                            + "\(daemons.map { proxy.tally(user: $0.user).description })") {
@@ -503,7 +503,7 @@ final class EndToEndProxyTests: XCTestCase {
     /// before and after authorize), then valid shares (one with version bits), a share at the
     /// pool's difficulty with version bits, a low-difficulty share, two duplicates, and version bits
     /// outside the granted mask.
-    private func runASIC(_ asic: ScriptedMiner, requestedMask: UInt32, poolDifficulty: Double) async throws -> ASICAnswers {
+    private func runASIC(_ asic: ScriptedMiner, requestedMask: UInt32, poolDifficulty: Double, pool: LocalPool) async throws -> ASICAnswers {
         var answers = ASICAnswers()
         let configure = try ScriptedMiner.requireResult(await asic.request("mining.configure", [
             ["version-rolling"], ["version-rolling.mask": .string(WireEncoding.hex(requestedMask)), "version-rolling.min-bit-count": 2],
@@ -518,9 +518,11 @@ final class EndToEndProxyTests: XCTestCase {
         XCTAssertEqual(first.difficulty, Self.tiny, "the suggestion made before authorize sets the first difficulty")
         XCTAssertEqual(first.versionMask, answers.grantedMask)
         try await expectTrue(asic, "mining.suggest_difficulty", [.double(2 * Self.tiny)])
+        // A higher difficulty is in force from the next job (the job in hand is not sent again).
+        pool.broadcastNewJob(clean: false)
         let work = try await asic.waitForWork(after: first.index)
         XCTAssertEqual(work.difficulty, 2 * Self.tiny, "a suggestion after authorize retargets")
-        XCTAssertNotEqual(work.job.jobID, first.job.jobID, "the retarget comes with the job under a new id")
+        XCTAssertNotEqual(work.job.jobID, first.job.jobID, "the next job carries it")
 
         let lowestBit = answers.grantedMask & (~answers.grantedMask &+ 1)
         let highestBit = UInt32(1) << (31 - UInt32(answers.grantedMask.leadingZeroBitCount))
