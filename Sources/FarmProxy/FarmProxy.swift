@@ -180,6 +180,10 @@ public final class FarmProxy: Sendable {
         update { $0.handleLine(line, from: id, now: Self.now()) }
     }
 
+    func misbehaved(_ id: DownstreamID, reason: String) {
+        update { $0.misbehaved(id, reason: reason) }
+    }
+
     func downstreamClosed(_ id: DownstreamID, reason: String) {
         state.withLockedValue { state in
             state.channels[id] = nil
@@ -288,7 +292,11 @@ final class DownstreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        closeReason = error is LineFrameDecoder.LineTooLongError ? "line too long (max_line_length)" : "\(error)"
+        if let id, error is LineFrameDecoder.LineTooLongError {
+            proxy.misbehaved(id, reason: "line longer than max_line_length")
+            return
+        }
+        closeReason = "\(error)"
         context.close(promise: nil)
     }
 }

@@ -84,6 +84,8 @@ extension ProxyCore {
             let granted = grantedMask(requested: requested)
             guard granted != session.grantedVersionMask else { continue }
             downstreams[id]?.grantedVersionMask = granted
+            // Judges cached for jobs in hand were built with the old mask.
+            for jobID in session.jobOrder { downstreams[id]?.jobs[jobID]?.judge = nil }
             effects.append(.send(id, ServerLine.notification("mining.set_version_mask", [.string(WireEncoding.hex(granted ?? 0))])))
         }
         return effects

@@ -134,6 +134,14 @@ public struct ProxyCore: Sendable {
         return effects
     }
 
+    /// The network layer closes a miner for what the core never saw (a line over `max_line_length`):
+    /// counted and logged like a flood of malformed lines.
+    public mutating func misbehaved(_ id: DownstreamID, reason: String) -> [ProxyEffect] {
+        guard let session = downstreams[id] else { return [] }
+        closedForMisbehaviour += 1
+        return [.event(.downstreamMisbehaved(id, address: session.address, reason: reason)), .close(id, reason: reason)]
+    }
+
     // MARK: Time
 
     /// Timeouts, slow-miner vardiff, and the release of every miner once no pool was up for

@@ -285,6 +285,15 @@ final class ProxyCoreTests: XCTestCase {
         XCTAssertEqual(proxy.core.snapshot(now: proxy.now).closedForMisbehaviour, 1)
     }
 
+    func testAMinerClosedByTheNetworkLayerForALongLineIsCountedAsMisbehaving() {
+        var proxy = ProxyHarness()
+        proxy.upstreamJob(clean: true)
+        let id = proxy.readyMiner()
+        let effects = proxy.run { core, _ in core.misbehaved(id, reason: "line longer than max_line_length") }
+        XCTAssertEqual(proxy.closes(in: effects).map(\.0), [id])
+        XCTAssertEqual(proxy.core.snapshot(now: proxy.now).closedForMisbehaviour, 1)
+    }
+
     func testSubmitsAboveTheRateCapAreRefusedAndCounted() {
         var proxy = ProxyHarness { $0.maximumSubmitsPerSecond = 1 }  // burst of 10
         proxy.upstreamJob(clean: true)

@@ -371,7 +371,7 @@ final class EndToEndProxyTests: XCTestCase {
         let garbageReason = proxy.closed.first { $0.id == garbageID }?.reason ?? "not closed"
         XCTAssertTrue(garbageReason.contains("malformed lines"), garbageReason)
         let endlessReason = proxy.closed.first { $0.id == endlessID }?.reason ?? "not closed"
-        XCTAssertTrue(endlessReason.contains("line too long"), endlessReason)
+        XCTAssertTrue(endlessReason.contains("longer than max_line_length"), endlessReason)
         // The operator's lines: which miner (address, connection) and why.
         let misbehaved = proxy.logs.records.filter { $0.message == "miner misbehaved" && $0.metadataValues.contains("\(garbageID)") }
         XCTAssertGreaterThanOrEqual(misbehaved.count, 1, "\(proxy.logs.records.map(\.text))")
@@ -379,9 +379,9 @@ final class EndToEndProxyTests: XCTestCase {
         let closedLines = proxy.logs.records.filter { $0.message == "miner disconnected" && $0.metadataValues.contains("127.0.0.1") }
         XCTAssertTrue(closedLines.contains { $0.metadataValues.contains("\(garbageID)") && $0.text.contains("malformed lines") },
                       "\(closedLines.map(\.text))")
-        XCTAssertTrue(closedLines.contains { $0.metadataValues.contains("\(endlessID)") && $0.text.contains("line too long") },
+        XCTAssertTrue(closedLines.contains { $0.metadataValues.contains("\(endlessID)") && $0.text.contains("longer than max_line_length") },
                       "\(closedLines.map(\.text))")
-        XCTAssertEqual(proxy.status.core.closedForMisbehaviour, 1)
+        XCTAssertEqual(proxy.status.core.closedForMisbehaviour, 2, "the flood and the endless line")
         // The daemon was not disturbed.
         XCTAssertEqual(proxy.downstreams(user: daemon.user).count, 1)
         daemon.assertAgrees(with: proxy)
