@@ -9,5 +9,5 @@ struct SwiftMiner: AsyncParsableCommand {
         abstract: "A Stratum v1 SHA-256d mining client.",
         version: SwiftMinerVersion.string,
         subcommands: [RunCommand.self, ProxyCommand.self, DemoCommand.self, StatusCommand.self, BenchCommand.self, VerifyShareCommand.self,
-                      CheckConfigCommand.self])
+                      CheckConfigCommand.self, ProxyBenchCommand.self, ProxyBenchServeCommand.self])
 }
