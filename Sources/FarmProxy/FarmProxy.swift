@@ -102,6 +102,7 @@ public final class FarmProxy: Sendable {
     private func stop() async {
         let (server, ticker, channels) = state.withLockedValue { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
             state.stopped = true
+            state.upstream.stage = .disconnected
             defer {
                 state.server = nil
                 state.ticker = nil

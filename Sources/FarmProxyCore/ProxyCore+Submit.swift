@@ -13,31 +13,43 @@ extension ProxyCore {
     }
 
     mutating func submit(_ id: DownstreamID, requestID: JSONValue, params: [JSONValue], now: Double) -> [ProxyEffect] {
-        guard var session = downstreams[id] else { return [] }
-        let admitted = session.limiter.admit(now: now)
-        if !admitted { session.statistics.rateLimited += 1 }
+        // Out of the table while it changes: its job table and share sets change in place instead
+        // of being copied on every submit.
+        guard var session = downstreams.removeValue(forKey: id) else { return [] }
+        let judged = judge(&session, id: id, requestID: requestID, params: params, now: now)
         downstreams[id] = session
-        guard admitted else {
-            return [.send(id, ServerLine.error(requestID, 20, "Too many submits (max_submits_per_second)"))]
+        guard let (effects, retargetTo) = judged else {
+            return invalidLine(id, requestID: requestID,
+                               reason: "invalid params: expected [worker, job_id, extranonce2, ntime, nonce, (version_bits)]")
+        }
+        guard let retargetTo else { return effects }
+        return effects + retarget(id, to: retargetTo, now: now)
+    }
+
+    /// The submit's answer (or its forwarding) and a new difficulty when one is due; nil for params
+    /// that are not a submit at all.
+    private mutating func judge(_ session: inout DownstreamSession, id: DownstreamID, requestID: JSONValue, params: [JSONValue],
+                                now: Double) -> ([ProxyEffect], Double?)? {
+        guard session.limiter.admit(now: now) else {
+            session.statistics.rateLimited += 1
+            return ([.send(id, ServerLine.error(requestID, 20, "Too many submits (max_submits_per_second)"))], nil)
         }
         let jobID = params.count > 1 ? params[1].stringValue.map { String($0.prefix(64)) } ?? "" : ""
-        func refuse(_ reason: RejectReason, _ message: String, difficulty: Double = 0) -> [ProxyEffect] {
-            downstreams[id]?.statistics.rejectedByReason[reason, default: 0] += 1
+        func refuse(_ reason: RejectReason, _ message: String, difficulty: Double = 0) -> ([ProxyEffect], Double?) {
+            session.statistics.rejectedByReason[reason, default: 0] += 1
             let text = { (index: Int) in params.count > index ? params[index].stringValue.map { String($0.prefix(64)) } ?? "" : "" }
             let outcome = ProxyShareOutcome(
                 downstream: id, address: session.address, user: session.authorizedUser, jobID: jobID, extranonce2: text(2),
                 ntime: WireEncoding.uint32(fromHex: text(3)) ?? 0, nonce: WireEncoding.uint32(fromHex: text(4)) ?? 0,
                 versionBits: WireEncoding.uint32(fromHex: text(5)), difficulty: difficulty, shareDifficulty: 0, hash: nil,
                 forwarded: false, verdict: .rejected(reason, message: message, byPool: false), upstreamLatency: nil)
-            return [.send(id, ServerLine.error(requestID, Self.code(reason), message)), .event(.share(outcome))]
+            return ([.send(id, ServerLine.error(requestID, Self.code(reason), message)), .event(.share(outcome))], nil)
         }
         guard session.subscribed else { return refuse(.notSubscribed, "Not subscribed") }
         guard session.ready else { return refuse(.unauthorized, "Unauthorized worker") }
-        guard (5...6).contains(params.count), params.allSatisfy({ $0.stringValue != nil }) else {
-            return invalidLine(id, requestID: requestID,
-                               reason: "invalid params: expected [worker, job_id, extranonce2, ntime, nonce, (version_bits)]")
-        }
-        guard var sent = session.jobs[jobID] else { return refuse(.stale, "Job not found") }
+        guard (5...6).contains(params.count), params.allSatisfy({ $0.stringValue != nil }) else { return nil }
+        guard var sent = session.jobs.removeValue(forKey: jobID) else { return refuse(.stale, "Job not found") }
+        defer { session.jobs[jobID] = sent }
         guard sent.upstream.generation == generation, sent.upstream.job.epoch == upstreamEpoch else {
             return refuse(.stale, "Stale job", difficulty: sent.difficulty)
         }
@@ -57,17 +69,12 @@ extension ProxyCore {
         guard !sent.accepted.contains(key) else { return refuse(.duplicate, "Duplicate share", difficulty: sent.difficulty) }
         let evaluation = judge.evaluate(extranonce2: share.extranonce2, ntime: share.ntime, nonce: share.nonce,
                                         versionBits: share.versionBits)
-        guard evaluation.meetsShareTarget else {
-            downstreams[id]?.jobs[jobID] = sent  // keep the judge
-            return refuse(.lowDifficulty, "Low difficulty share", difficulty: sent.difficulty)
-        }
+        guard evaluation.meetsShareTarget else { return refuse(.lowDifficulty, "Low difficulty share", difficulty: sent.difficulty) }
         sent.accepted.insert(key)
-        session.jobs[jobID] = sent
         session.statistics.validDifficultySum += sent.difficulty
         session.statistics.lastShareAt = now
         session.rates.add(difficulty: sent.difficulty, now: now)
         session.vardiff.record(difficulty: sent.difficulty)
-        var effects: [ProxyEffect]
         let upstream = sent.upstream.job
         let forwarding = Difficulty.target(for: upstream.difficulty).map { evaluation.hashValue <= $0 } ?? false
         let outcome = ProxyShareOutcome(
@@ -75,6 +82,7 @@ extension ProxyCore {
             extranonce2: Hex.encode(share.extranonce2), ntime: share.ntime, nonce: share.nonce, versionBits: share.versionBits,
             difficulty: sent.difficulty, shareDifficulty: evaluation.shareDifficulty, hash: evaluation.displayHash,
             forwarded: forwarding, verdict: .validLocally, upstreamLatency: nil)
+        let effects: [ProxyEffect]
         if forwarding {
             let token = nextToken
             nextToken += 1
@@ -87,10 +95,7 @@ extension ProxyCore {
             session.statistics.validLocally += 1
             effects = [.send(id, ServerLine.result(requestID, true)), .event(.share(outcome))]
         }
-        let retargetTo = session.vardiff.retarget(current: session.difficulty, now: now)
-        downstreams[id] = session
-        if let retargetTo { effects += retarget(id, to: retargetTo, now: now) }
-        return effects
+        return (effects, session.vardiff.retarget(current: session.difficulty, now: now))
     }
 
     private struct SubmitProblem: Error {
