@@ -3,19 +3,21 @@ import PoolSettings
 import SoloMining
 
 extension ConfigurationFile {
+    /// The file's settings, or without a file the defaults (state paths from the environment),
+    /// for the flags to go on top of.
+    static func fileSettings(_ file: String?, environment: [String: String]) throws(ConfigurationErrors) -> MinerSettings {
+        if let file { return try load(path: file, environment: environment) }
+        return MinerSettings(workers: [], statusFile: StatePaths.statusFile(environment: environment),
+                             shareLog: StatePaths.shareLog(environment: environment))
+    }
+
     /// What `run` uses: the file (if any) with the flags on top, checked to have at least one
     /// worker with a user and a pool, or at least one `[[proxy]]` (checked when the file is read).
     public static func settings(file: String?, overrides: CommandLineOverrides,
                                 environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigurationErrors) -> MinerSettings
     {
-        var settings: MinerSettings
-        if let file {
-            settings = try load(path: file, environment: environment)
-        } else {
-            settings = MinerSettings(workers: [], statusFile: StatePaths.statusFile(environment: environment),
-                                     shareLog: StatePaths.shareLog(environment: environment))
-        }
+        var settings = try fileSettings(file, environment: environment)
         var issues = apply(overrides, to: &settings)
         issues += incompleteWorkerIssues(settings, origin: file ?? "command line")
         if !issues.isEmpty { throw ConfigurationErrors(issues) }

@@ -11,13 +11,7 @@ extension ConfigurationFile {
                                      environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigurationErrors) -> MinerSettings
     {
-        var settings: MinerSettings
-        if let file {
-            settings = try load(path: file, environment: environment)
-        } else {
-            settings = MinerSettings(workers: [], statusFile: StatePaths.statusFile(environment: environment),
-                                     shareLog: StatePaths.shareLog(environment: environment))
-        }
+        var settings = try fileSettings(file, environment: environment)
         settings.workers = []
         var issues = apply(overrides, to: &settings)
         issues += incompleteProxyIssues(settings, origin: file ?? "command line")

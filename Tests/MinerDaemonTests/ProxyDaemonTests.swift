@@ -17,22 +17,6 @@ import XCTest
 final class ProxyDaemonTests: XCTestCase {
     static let password = "proxy-secret-do-not-leak"
 
-    /// A port free right now on 127.0.0.1 (the worker must know the proxy's port before it starts).
-    private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw XCTSkip("cannot bind a loopback socket") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     func testAWorkerMinesThroughAProxyInTheSameDaemon() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -41,7 +25,7 @@ final class ProxyDaemonTests: XCTestCase {
         let pool = LocalPool(configuration: LocalPoolConfiguration(initialDifficulty: downstreamDifficulty * 8, jobInterval: 0),
                              logger: logger)
         let poolPort = try await pool.start()
-        let proxyPort = try freePort()
+        let proxyPort = try freeLoopbackPort()  // the worker must know it before the daemon starts
         let proxy = ProxyConfiguration(
             name: "farm", listen: try ListenAddress(host: "127.0.0.1", port: proxyPort), user: "acct.farm", password: Self.password,
             pools: [PoolConfiguration(url: "stratum+tcp://127.0.0.1:\(poolPort)", extranonceSubscribe: true, difficultySuggestion: .off)],
