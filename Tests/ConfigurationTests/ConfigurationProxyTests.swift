@@ -70,7 +70,7 @@ final class ConfigurationProxyTests: XCTestCase {
             downstream_min_difficulty = 0.5
             downstream_max_difficulty = 65536
             hold_downstreams = 0
-            max_downstreams = 300
+            max_downstreams = 200
             max_line_length = 4096
             handshake_timeout = 10
             downstream_idle_timeout = 120
@@ -111,7 +111,7 @@ final class ConfigurationProxyTests: XCTestCase {
         XCTAssertEqual(proxy.downstreamMinimumDifficulty, 0.5)
         XCTAssertEqual(proxy.downstreamMaximumDifficulty, 65536)
         XCTAssertEqual(proxy.holdDownstreams, 0)
-        XCTAssertEqual(proxy.maximumDownstreams, 300)
+        XCTAssertEqual(proxy.maximumDownstreams, 200)
         XCTAssertEqual(proxy.maximumLineLength, 4096)
         XCTAssertEqual(proxy.handshakeTimeout, 10)
         XCTAssertEqual(proxy.idleTimeout, 120)
