@@ -128,6 +128,37 @@ code="$(systemctl show -p ExecMainStatus --value swiftminer)"
 echo "  final status.json: accepted $(accepted_in_status), rejected $(jq -r .shares.rejected "$state/status.json"), stale $(jq -r .shares.stale "$state/status.json"), lost $(jq -r .shares.lost "$state/status.json")"
 echo "  pool: $(journalctl -u localpool -o cat | grep -c '^accepted') accepted, $(journalctl -u localpool -o cat | grep -c '^rejected') rejected"
 
+echo "--- the same unit running a farm proxy (Docs/PROXY.md) and a worker mining through it"
+cat >"$config" <<'TOML'
+[[proxy]]
+name = "farm"
+listen = "127.0.0.1:3340"
+user = "vmcheck.farm"
+downstream_min_difficulty = 0.00001
+[[proxy.pool]]
+url = "stratum+tcp://127.0.0.1:3333"
+[[worker]]
+name = "behind-proxy"
+user = "vmcheck.rig"
+threads = 1
+[[worker.pool]]
+url = "stratum+tcp://127.0.0.1:3340"
+TOML
+if run swiftminer check-config "$config"; then ok "check-config accepts the proxy configuration"; else bad "check-config refused the proxy configuration"; fi
+pool_before="$(journalctl -u localpool -o cat | grep -c '^accepted: worker vmcheck.farm' || true)"
+if run systemctl start swiftminer; then ok "started with a [[proxy]] (Type=notify: READY=1)"; else bad "start with a proxy failed"; fi
+proxy_accepted() { jq -r '.proxies[0].totals.accepted // 0' "$state/status.json" 2>/dev/null || echo 0; }
+if wait_for 180 sh -c "[ \"\$(jq -r '.proxies[0].totals.accepted // 0' $state/status.json 2>/dev/null || echo 0)\" -ge 2 ]"; then
+    ok "status.json: the proxy's miner $(jq -r '.proxies[0].downstreams[0].user' "$state/status.json"), $(proxy_accepted) shares accepted by the pool"
+else
+    bad "status.json shows $(proxy_accepted) proxy shares accepted after 180 s"
+fi
+if run systemctl stop swiftminer; then ok "stop exited 0"; else bad "stop failed"; fi
+pool_after="$(journalctl -u localpool -o cat | grep -c '^accepted: worker vmcheck.farm' || true)"
+[ "$pool_after" -gt "$pool_before" ] && [ "$(proxy_accepted)" = "$((pool_after - pool_before))" ] \
+    && ok "the pool accepted $((pool_after - pool_before)) shares from the proxy's login, as status.json counts" \
+    || bad "the pool accepted $((pool_after - pool_before)) from the proxy's login, status.json says $(proxy_accepted)"
+
 echo "--- systemd-analyze security swiftminer.service (this systemd)"
 report="$(systemd-analyze security --no-pager swiftminer.service)"
 score="$(sed -n 's/.*Overall exposure level for swiftminer.service: \([0-9.]*\).*/\1/p' <<<"$report")"
