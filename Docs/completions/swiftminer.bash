@@ -173,13 +173,13 @@ _swiftminer() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|demo|status|bench|verify-share|check-config|proxy-bench|help)
+    run|proxy|demo|status|bench|verify-share|check-config|proxy-bench|help)
         # Offer subcommand argument completions
         "_swiftminer_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run demo status bench verify-share check-config proxy-bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run proxy demo status bench verify-share check-config proxy-bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -212,6 +212,46 @@ _swiftminer_run() {
         return
         ;;
     '--kernel')
+        return
+        ;;
+    '--status-file')
+        return
+        ;;
+    '--share-log')
+        return
+        ;;
+    '--log-level')
+        __swiftminer_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    esac
+}
+
+_swiftminer_proxy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--allow -o --url)
+    non_repeating_options=(--config --listen -u --user -p --password --status-file --share-log --log-level)
+    __swiftminer_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--allow')
+        return
+        ;;
+    '-o'|'--url')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '-p'|'--password')
         return
         ;;
     '--status-file')
