@@ -49,7 +49,12 @@ struct DownstreamSession {
     var statistics = DownstreamStatistics()
     var rates = ShareRateWindows()
 
-    var name: String { authorizedUser ?? "downstream-\(id)" }
+    /// `job` was sent under `jobID` at the current difficulty; only the newest `retaining` jobs are kept.
+    mutating func remember(_ job: UpstreamJobRecord, jobID: String, retaining: Int) {
+        if jobs[jobID] == nil { jobOrder.append(jobID) }
+        jobs[jobID] = SentJob(upstream: job, difficulty: difficulty)
+        while jobOrder.count > retaining { jobs[jobOrder.removeFirst()] = nil }
+    }
 }
 
 /// A downstream's counters. "accepted" is the pool's word only.

@@ -162,11 +162,9 @@ extension ProxyCore {
 
     /// Remembers that `id` was sent `job` under `jobID`; false when it is not ready for jobs.
     mutating func record(_ job: UpstreamJobRecord, jobID: String, for id: DownstreamID) -> Bool {
-        guard var session = downstreams[id], session.ready else { return false }
-        if session.jobs[jobID] == nil { session.jobOrder.append(jobID) }
-        session.jobs[jobID] = DownstreamSession.SentJob(upstream: job, difficulty: session.difficulty)
-        while session.jobOrder.count > Self.retainedJobs { session.jobs[session.jobOrder.removeFirst()] = nil }
-        downstreams[id] = session
+        guard downstreams[id]?.ready == true else { return false }
+        // In place: a broadcast records one job in every miner's table, which must not be copied each time.
+        downstreams[id]!.remember(job, jobID: jobID, retaining: Self.retainedJobs)
         return true
     }
 
