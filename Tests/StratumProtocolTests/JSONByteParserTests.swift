@@ -229,6 +229,33 @@ final class JSONByteParserTests: XCTestCase {
         check(bytes(#"{"a":1,"a":"# + String(repeating: "{\"a\":", count: 100_000)), nil, reference: false)
     }
 
+    // MARK: Differences from Foundation (documented in JSONByteParser)
+
+    func testUTF16AndUTF32TextsAreRejectedWhereFoundationTranscodes() {
+        let texts: [[UInt8]] = [
+            [0xFF, 0xFE, 0x5B, 0x00, 0x31, 0x00, 0x5D, 0x00],  // UTF-16LE with BOM: [1]
+            [0xFE, 0xFF, 0x00, 0x5B, 0x00, 0x31, 0x00, 0x5D],  // UTF-16BE with BOM
+            [0x5B, 0x00, 0x31, 0x00, 0x5D, 0x00],  // UTF-16LE
+            [0x00, 0x5B, 0x00, 0x31, 0x00, 0x5D],  // UTF-16BE
+            [0x5B, 0x00, 0x00, 0x00, 0x31, 0x00, 0x00, 0x00, 0x5D, 0x00, 0x00, 0x00],  // UTF-32LE
+            [0x31, 0x00],  // UTF-16LE: 1
+        ]
+        for text in texts {
+            XCTAssertTrue(JSONByteParserTests.foundationTranscodes(text))
+            XCTAssertNotNil(try? JSONReferenceParser.parse(text), "\(text)")
+            check(text, nil, reference: false)
+        }
+    }
+
+    /// Foundation traps on this one (`JSONScanner.validateNumber`), so the reference is not asked.
+    func testAnIntegralNumberFoundationsDecimalCannotHoldIsADouble() {
+        check(bytes("1" + String(repeating: "0", count: 200) + "e-182"), .double(1e18), reference: false)
+        check(bytes("0." + String(repeating: "0", count: 130) + "9007199254740993e146"), .double(9_007_199_254_740_992),
+              reference: false)
+        check(bytes("[-9007199254740993" + String(repeating: "0", count: 200) + "e-200]"), [.double(-9_007_199_254_740_992)],
+              reference: false)
+    }
+
     // MARK: Input collections
 
     func testSlicesAndNonContiguousCollections() throws {
@@ -239,6 +266,37 @@ final class JSONByteParserTests: XCTestCase {
         XCTAssertEqual(try JSONValue.parse(line.lazy.map { $0 }), expected)
         XCTAssertThrowsError(try JSONValue.parse(line[3..<3]), "empty input")
         XCTAssertThrowsError(try JSONValue.parse(line.dropLast()), "a line cut short")
+    }
+
+    func testErrorsSayWhere() {
+        XCTAssertThrowsError(try JSONValue.parse(bytes("[1,x]"))) { error in
+            XCTAssertEqual((error as? JSONParseError)?.offset, 3)
+        }
+        XCTAssertThrowsError(try JSONValue.parse(bytes("{\"a\":1e999}"))) { error in
+            XCTAssertEqual((error as? JSONParseError)?.offset, 5)
+        }
+        XCTAssertThrowsError(try JSONValue.parse(bytes("[1] ]"))) { error in
+            XCTAssertEqual((error as? JSONParseError)?.offset, 4)
+            XCTAssertTrue("\(error)".contains("at byte 4"), "\(error)")
+        }
+    }
+}
+
+extension JSONByteParserTests {
+    /// Whether Foundation reads `bytes` as UTF-16 or UTF-32 (a byte order mark, or zero bytes among the
+    /// first four; `JSONDecoder`'s encoding detection), which `JSONValue.parse` does not.
+    static func foundationTranscodes(_ bytes: [UInt8]) -> Bool {
+        let head = (0..<4).map { $0 < bytes.count ? bytes[$0] : nil }
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0xFE, 0xFF, _, _), (0xFF, 0xFE, _, _), (0, 0, 0xFE, 0xFF): return true
+        case (0, 0, 0, .some(let a)) where a != 0: return true
+        case (0, .some(let a), 0, .some(let b)) where a != 0 && b != 0: return true
+        case (.some(let a), 0, 0, 0) where a != 0: return true
+        case (.some(let a), 0, .some(let b), 0) where a != 0 && b != 0: return true
+        case (0, .some(let a), nil, nil) where a != 0: return true
+        case (.some(let a), 0, nil, nil) where a != 0: return true
+        default: return false
+        }
     }
 }
 
