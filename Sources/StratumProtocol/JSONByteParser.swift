@@ -161,6 +161,7 @@ struct JSONByteParser {
             index += 1
             return .array(elements)
         }
+        elements.reserveCapacity(8)
         repeat {
             elements.append(try parseValue())
         } while try !endOfContainer(closer: UInt8(ascii: "]"))
@@ -175,6 +176,7 @@ struct JSONByteParser {
             index += 1
             return .object(members)
         }
+        members.reserveCapacity(4)
         repeat {
             guard try nextSignificantByte() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
             let key = try parseString()
@@ -195,45 +197,57 @@ struct JSONByteParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
+        var highBits: UInt8 = 0  // all the bytes or-ed: below 0x80 for ASCII
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try makeString(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                let text = try makeString(UnsafeBufferPointer(rebasing: bytes[start..<index]), isASCII: highBits < 0x80)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw failure("control character in a string") }
+            highBits |= byte
             index += 1
         }
         guard index < bytes.count else { throw failure("unterminated string") }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        return try parseEscapedString()
+        return try parseEscapedString(highBits: highBits)
     }
 
     /// The rest of a string with escapes, from the first backslash (at `index`) on, into `scratch`.
-    private mutating func parseEscapedString() throws(JSONParseError) -> String {
+    private mutating func parseEscapedString(highBits: UInt8) throws(JSONParseError) -> String {
+        var highBits = highBits  // of the raw bytes: escapes always make valid UTF-8
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return try scratch.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in try makeString(buffer) }
+                let isASCII = highBits < 0x80
+                return try scratch.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in
+                    try makeString(buffer, isASCII: isASCII)
+                }
             case UInt8(ascii: "\\"):
                 try parseEscape()
             case 0..<0x20:
                 throw failure("control character in a string")
             default:
                 scratch.append(byte)
+                highBits |= byte
                 index += 1
             }
         }
         throw failure("unterminated string")
     }
 
-    private func makeString(_ utf8: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> String {
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+    /// The string of `utf8`, which must be valid UTF-8 unless `isASCII` already says so.
+    /// (`String(validating:as:)` is generic and not specialised here: it would look up type metadata
+    /// on each call.) Decoding repairs an ill-formed sequence to U+FFFD, which changes the bytes: the
+    /// text is valid exactly where they come back unchanged.
+    private func makeString(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) throws(JSONParseError) -> String {
+        var text = String(decoding: utf8, as: UTF8.self)
+        if !isASCII, !text.withUTF8({ $0.elementsEqual(utf8) }) { throw failure("invalid UTF-8 in a string") }
         return text
     }
 
