@@ -75,9 +75,14 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses one JSON text (a Stratum line without its newline).
+    /// Parses one JSON text (a Stratum line without its newline), UTF-8. Throws `JSONParseError`.
+    /// What is accepted and which numbers become `.integer` or `.double`: `JSONByteParser`.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        let parsed = try bytes.withContiguousStorageIfAvailable { (buffer) throws(JSONParseError) in
+            try JSONByteParser.parse(buffer)
+        }
+        if let parsed { return parsed }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(JSONParseError) in try JSONByteParser.parse(buffer) }
     }
 
     /// Compact JSON text with object keys in sorted order (deterministic output).
