@@ -1,6 +1,5 @@
 import ArgumentParser
 import Configuration
-import Logging
 
 /// `swiftminer proxy`: the daemon running the farm proxies only (the `[[proxy]]` tables of the
 /// file, the first one changed or created by the flags); the file's `[[worker]]`s are not run.
@@ -28,18 +27,11 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: [.customShort("p"), .long], help: "Upstream pool password (default: x).")
     var password: String?
 
-    @Option(name: .customLong("status-file"), help: "Status file (default: $STATE_DIRECTORY/status.json or ./status.json; \"\" disables it).")
-    var statusFile: String?
-
-    @Option(name: .customLong("share-log"), help: "Share log (default: $STATE_DIRECTORY/shares.jsonl or ./shares.jsonl; \"\" disables it).")
-    var shareLog: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
-    var logLevel: Logger.Level?
+    @OptionGroup var files: DaemonFileOptions
 
     var overrides: ProxyCommandLineOverrides {
         ProxyCommandLineOverrides(listen: listen, allow: allow, urls: url, user: user, password: password,
-                                  statusFile: statusFile, shareLog: shareLog, logLevel: logLevel)
+                                  statusFile: files.statusFile, shareLog: files.shareLog, logLevel: files.logLevel)
     }
 
     func run() async throws {

@@ -32,18 +32,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "auto, swift, shani, avx2, avx512, armsha2 or neon (default: auto).", transform: KernelChoice.parse)
     var kernel: KernelChoice?
 
-    @Option(name: .customLong("status-file"), help: "Status file (default: $STATE_DIRECTORY/status.json or ./status.json; \"\" disables it).")
-    var statusFile: String?
-
-    @Option(name: .customLong("share-log"), help: "Share log (default: $STATE_DIRECTORY/shares.jsonl or ./shares.jsonl; \"\" disables it).")
-    var shareLog: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info).")
-    var logLevel: Logger.Level?
+    @OptionGroup var files: DaemonFileOptions
 
     var overrides: CommandLineOverrides {
         CommandLineOverrides(urls: url, user: user, password: password, threads: threads, kernel: kernel,
-                             statusFile: statusFile, shareLog: shareLog, logLevel: logLevel, coinbaseAddress: coinbaseAddress)
+                             statusFile: files.statusFile, shareLog: files.shareLog, logLevel: files.logLevel, coinbaseAddress: coinbaseAddress)
     }
 
     func run() async throws {
