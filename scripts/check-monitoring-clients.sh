@@ -7,7 +7,9 @@
 #   - every metric name in Config/grafana/swiftminer-dashboard.json and
 #     Config/prometheus/swiftminer-alerts.yml must be one the exporter emits;
 #   - pyasic's cgminer RPC client reads version, summary, pools, devs, stats, config, devdetails,
-#     check and a multicommand; and the numbers must agree with status.json.
+#     check and a multicommand; and the numbers must agree with status.json;
+#   - a farm proxy (`swiftminer proxy` in front of the demo's pool, a `swiftminer run` miner behind
+#     it): `promtool check metrics` lints its scrape, which must hold the per-miner series.
 # Builds nothing: give it the binary (default .build/release/swiftminer, built by `make`).
 # The demo and Prometheus run as `nobody` when started as root, on 127.0.0.1 only; everything
 # started here is stopped on exit. About 30 s once the tools are installed; at most ~3 minutes.
@@ -149,4 +151,55 @@ fi
     --metrics-port "$metrics_port" --api-port "$api_port" --prometheus-port "$prometheus_port" \
     --status-file "$work/run/status.json" --scrape-out "$work/metrics.txt" \
     --dashboard "$repo/Config/grafana/swiftminer-dashboard.json" --rules "$repo/Config/prometheus/swiftminer-alerts.yml"
+# --- the farm proxy's series ------------------------------------------------------------------------
+pool_port=$(sed -nE 's/.*port=([0-9]+) \[LocalPool\] local pool listening.*/\1/p' "$work/run/demo.log" | head -n 1)
+[ -n "$pool_port" ] || { echo "check-monitoring-clients: the demo's pool port is not in its log" >&2; exit 1; }
+read -r proxy_port proxy_metrics_port < <(python3 - <<'PY'
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+PY
+)
+cat > "$work/proxy.toml" <<EOF
+[miner]
+status_file = "$work/run/proxy-status.json"
+share_log = ""
+[metrics]
+enabled = true
+listen = "127.0.0.1:$proxy_metrics_port"
+[[proxy]]
+name = "farm"
+listen = "127.0.0.1:$proxy_port"
+user = "monitoring.farm"
+downstream_min_difficulty = 0.0001
+[[proxy.pool]]
+url = "stratum+tcp://127.0.0.1:$pool_port"
+EOF
+chmod 644 "$work/proxy.toml"
+(cd "$work/run" && exec "${as_user[@]}" "$binary" proxy --config "$work/proxy.toml" >"$work/run/proxy.log" 2>&1) &
+pids+=($!)
+(cd "$work/run" && exec "${as_user[@]}" "$binary" run -o "stratum+tcp://127.0.0.1:$proxy_port" -u rig.behind.proxy -t 1 \
+    --status-file "" --share-log "" >"$work/run/behind-proxy.log" 2>&1) &
+pids+=($!)
+miner_series='^swiftminer_proxy_downstream_shares_total\{proxy="farm",downstream="rig.behind.proxy",result="(accepted|valid)"\} [1-9]'
+deadline=$((SECONDS + 45))
+until curl -fsS "http://127.0.0.1:$proxy_metrics_port/metrics" 2>/dev/null | grep -qE "$miner_series"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "check-monitoring-clients: no miner shares in the proxy's /metrics within 45 s" >&2
+        tail -n 20 "$work/run/proxy.log" >&2
+        exit 1
+    fi
+    sleep 1
+done
+curl -fsS "http://127.0.0.1:$proxy_metrics_port/metrics" >"$work/proxy-metrics.txt"
+promtool check metrics <"$work/proxy-metrics.txt" || { echo "check-monitoring-clients: promtool refused the proxy's metrics" >&2; exit 1; }
+for family in swiftminer_proxy_upstream_up swiftminer_proxy_downstreams swiftminer_proxy_shares_total \
+              swiftminer_proxy_downstream_hashrate_hashes_per_second swiftminer_proxy_downstream_difficulty; do
+    grep -q "^$family{" "$work/proxy-metrics.txt" || { echo "check-monitoring-clients: no $family in the proxy's metrics" >&2; exit 1; }
+done
+grep -qE '^swiftminer_proxy_upstream_up\{proxy="farm",.*\} 1$' "$work/proxy-metrics.txt" \
+    || { echo "check-monitoring-clients: the proxy's upstream is not up in /metrics" >&2; exit 1; }
+echo "  [ok] farm proxy: promtool accepts its /metrics, with the miner's series ($(grep -c '^swiftminer_proxy_' "$work/proxy-metrics.txt") samples)"
 echo "check-monitoring-clients: OK"
