@@ -143,9 +143,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
-        // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob and the session (Fuzz/README.md).
+        // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob, the session and the proxy's core (Fuzz/README.md).
         .executableTarget(
-            name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "StratumClient"],
+            name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "StratumClient", "FarmProxyCore"],
             path: "Fuzz/StratumFuzzer"),
 
         // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.

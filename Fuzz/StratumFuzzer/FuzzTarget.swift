@@ -1,3 +1,4 @@
+import FarmProxyCore
 import MiningCore
 import NIOCore
 import PoolSettings
@@ -16,11 +17,13 @@ import StratumProtocol
 ///    `evaluate`, and `kernelWork` cross-checked against the reference scanner;
 /// 3. the same lines go into a `StratumSession` after `.connected`, with a fake clock and ticks;
 ///    every job it emits is built and a share for it submitted back; every submit token must be
-///    resolved (or carried) exactly once by the end.
+///    resolved (or carried) exactly once by the end;
+/// 4. the same lines go to the farm proxy's `ProxyCore` as a miner's (`ProxyFuzz`).
 public enum StratumFuzz {
     /// Deterministic splitmix64 stream seeded from the input.
     struct Derived {
         var state: UInt64
+        init(seed: UInt64) { state = seed }
         init(_ bytes: UnsafeRawBufferPointer) {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
             for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
@@ -89,6 +92,9 @@ public enum StratumFuzz {
 
         // (3) The session state machine over the same lines.
         driveSession(lines, derived: &derived)
+
+        // (4) The same lines as a miner would send them to the farm proxy.
+        ProxyFuzz.drive(lines, seed: derived.next())
     }
 
     /// (1) Splits the stream exactly as the client: `LineFrameDecoder` with its line limit,

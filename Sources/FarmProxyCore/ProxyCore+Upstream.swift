@@ -65,6 +65,8 @@ extension ProxyCore {
                                                                  [.string(Hex.encode(session.extranonce1)), .integer(Int64(size))])))
                 told += 1
             } else {
+                // Closing: it gets no job from the broadcast that follows.
+                downstreams[id]?.ready = false
                 effects.append(.send(id, ServerLine.notification("client.reconnect", [])))
                 effects.append(.close(id, reason: "upstream extranonce changed (miner did not send mining.extranonce.subscribe)"))
                 reconnected += 1

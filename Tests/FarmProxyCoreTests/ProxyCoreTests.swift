@@ -256,6 +256,7 @@ final class ProxyCoreTests: XCTestCase {
         XCTAssertEqual(proxy.notifications("mining.notify", to: subscriber, in: effects).count, 1, "then the new job")
         XCTAssertEqual(proxy.notifications("client.reconnect", to: other, in: effects).count, 1)
         XCTAssertEqual(proxy.closes(in: effects).map(\.0), [other])
+        XCTAssertEqual(proxy.notifications("mining.notify", to: other, in: effects).count, 0, "no job for a miner being closed")
     }
 
     func testMinersAreHeldWhileNoPoolIsUpThenReleased() {
