@@ -59,6 +59,24 @@ public enum ElligatorSwift {
         }
     }
 
+    /// XElligatorSwift(x): a uniformly chosen 64-byte encoding u ‖ t of x, drawing a nonzero u and a
+    /// case until XSwiftECInv succeeds (about a quarter of the draws do). `x` must be on the curve.
+    public static func encode(x: FieldElement, using generator: inout some RandomNumberGenerator) -> [UInt8] {
+        precondition(isValidX(x), "ElligatorSwift encodes only x coordinates on the curve")
+        while true {
+            let u = FieldElement(reducing: UInt256(generator.next(), generator.next(), generator.next(), generator.next()))
+            if u.isZero { continue }
+            if let t = xSwiftECInverse(x: x, u: u, case: Int(generator.next() & 7)) { return u.bytes + t.bytes }
+        }
+    }
+
+    /// ellswift_create for a given secret key: the 64-byte encoding of x(d·G); nil unless 0 < d < n.
+    /// The scalar multiplication is not constant time (see `JacobianPoint.multiply`).
+    public static func publicKey(secretKey: [UInt8], using generator: inout some RandomNumberGenerator) -> [UInt8]? {
+        guard let x = Schnorr.publicKey(secretKey: secretKey) else { return nil }
+        return encode(x: FieldElement(bytes: x)!, using: &generator)
+    }
+
     /// ellswift_ecdh_xonly: bytes(x(d·lift_x(XSwiftEC(u, t)))) for their 64-byte encoding and our
     /// 32-byte secret key (0 < d < n); nil for a malformed key or encoding.
     public static func ecdhXOnly(theirs: [UInt8], secretKey: [UInt8]) -> [UInt8]? {
