@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "TLSDiagnostics", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
+        // secp256k1 field and group arithmetic, BIP340 Schnorr, BIP324 ElligatorSwift (Stratum V2's
+        // Noise handshake). Pure; MiningCore only for its SHA-256 (tagged hashes).
+        .target(name: "Secp256k1", dependencies: ["MiningCore"]),
         // What a pool connection is configured with: pool URL, TLS pin, difficulty suggestion, timers, backoff. Pure.
         .target(name: "PoolSettings", dependencies: ["StratumProtocol", "MiningCore"]),
         // Monitoring listen addresses and cgminer `--api-allow` entries: parsing and loopback checks. Pure.
@@ -151,6 +154,7 @@ let package = Package(
         // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),
         // Test-only: the AVX-512 kernel's body over plain-C intrinsics, checked on CPUs without AVX-512.
         .target(name: "CAVX512Emulation", dependencies: ["CSHA256Kernels"], path: "Tests/CAVX512Emulation",
