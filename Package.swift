@@ -22,6 +22,9 @@ let package = Package(
     targets: [
         // Wire values of Stratum v1: JSON-RPC messages, hex / prevhash / uint32 encodings. Pure.
         .target(name: "StratumProtocol"),
+        // Stratum V2 wire values: the spec's binary types, the plaintext frame, Common and Mining
+        // Protocol messages. Pure, standard library only.
+        .target(name: "StratumV2Protocol"),
         // TLS errors in words a user reads: reason codes, no build paths.
         .target(name: "TLSDiagnostics", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
@@ -155,6 +158,7 @@ let package = Package(
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
+        .testTarget(name: "StratumV2CodecTests", dependencies: ["StratumV2Protocol"]),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),
         // Test-only: the AVX-512 kernel's body over plain-C intrinsics, checked on CPUs without AVX-512.
         .target(name: "CAVX512Emulation", dependencies: ["CSHA256Kernels"], path: "Tests/CAVX512Emulation",
