@@ -82,9 +82,9 @@ chmod 644 "$work/swiftminer-alerts.yml"
 echo "== running the demo and Prometheus as $("${as_user[@]}" id -un) in $work/run"
 
 # Free loopback ports, chosen by the kernel.
-read -r metrics_port api_port prometheus_port < <(python3 - <<'PY'
+read -r metrics_port api_port prometheus_port proxy_port proxy_metrics_port < <(python3 - <<'PY'
 import socket
-socks = [socket.socket() for _ in range(3)]
+socks = [socket.socket() for _ in range(5)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))
@@ -154,14 +154,6 @@ fi
 # --- the farm proxy's series ------------------------------------------------------------------------
 pool_port=$(sed -nE 's/.*port=([0-9]+) \[LocalPool\] local pool listening.*/\1/p' "$work/run/demo.log" | head -n 1)
 [ -n "$pool_port" ] || { echo "check-monitoring-clients: the demo's pool port is not in its log" >&2; exit 1; }
-read -r proxy_port proxy_metrics_port < <(python3 - <<'PY'
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))
-PY
-)
 cat > "$work/proxy.toml" <<EOF
 [miner]
 status_file = "$work/run/proxy-status.json"
