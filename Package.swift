@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
         // secp256k1 field and group arithmetic, BIP340 Schnorr, BIP324 ElligatorSwift (Stratum V2's
         // Noise handshake). Pure; MiningCore only for its SHA-256 (tagged hashes).
-        .target(name: "Secp256k1", dependencies: ["MiningCore"]),
+        .target(name: "Secp256k1", dependencies: ["MiningCore", "StratumProtocol"]),
         // What a pool connection is configured with: pool URL, TLS pin, difficulty suggestion, timers, backoff. Pure.
         .target(name: "PoolSettings", dependencies: ["StratumProtocol", "MiningCore"]),
         // Monitoring listen addresses and cgminer `--api-allow` entries: parsing and loopback checks. Pure.

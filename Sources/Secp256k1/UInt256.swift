@@ -1,3 +1,5 @@
+import StratumProtocol
+
 /// A 256-bit unsigned integer as four little-endian 64-bit limbs: the raw representation under
 /// `FieldElement` (integers mod p) and `Scalar` (integers mod n). Plain arithmetic, no modulus.
 public struct UInt256: Equatable, Hashable, Sendable {
@@ -22,19 +24,7 @@ public struct UInt256: Equatable, Hashable, Sendable {
 
     /// The hex form of a big-endian integer (64 digits, either case); nil when malformed.
     public init?(hex: String) {
-        var bytes: [UInt8] = []
-        var pending: UInt8? = nil
-        for character in hex.utf8 {
-            let value: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let high = pending { bytes.append(high << 4 | value); pending = nil } else { pending = value }
-        }
-        guard pending == nil else { return nil }
+        guard let bytes = Hex.decode(hex) else { return nil }
         self.init(bigEndian: bytes)
     }
 
