@@ -145,28 +145,22 @@ extension StatusDocument.Proxy {
     }
 }
 
-// A missing key reads as its default, as everywhere in the status document.
-
-extension KeyedDecodingContainer {
-    fileprivate func proxyValue<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
-        try decodeIfPresent(T.self, forKey: key) ?? fallback
-    }
-}
+// A missing key reads as its default, as everywhere in the status document (`value(_:or:)`).
 
 extension StatusDocument.Proxy {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        name = try c.proxyValue(.name, or: name)
-        listen = try c.proxyValue(.listen, or: listen)
-        user = try c.proxyValue(.user, or: user)
-        upstream = try c.proxyValue(.upstream, or: upstream)
+        name = try c.value(.name, or: name)
+        listen = try c.value(.listen, or: listen)
+        user = try c.value(.user, or: user)
+        upstream = try c.value(.upstream, or: upstream)
         upstreamRefusal = try c.decodeIfPresent(String.self, forKey: .upstreamRefusal)
         downstreamExtranonce2Size = try c.decodeIfPresent(Int.self, forKey: .downstreamExtranonce2Size)
-        downstreams = try c.proxyValue(.downstreams, or: downstreams)
-        totals = try c.proxyValue(.totals, or: totals)
-        refusedConnections = try c.proxyValue(.refusedConnections, or: 0)
-        closedForMisbehaviour = try c.proxyValue(.closedForMisbehaviour, or: 0)
+        downstreams = try c.value(.downstreams, or: downstreams)
+        totals = try c.value(.totals, or: totals)
+        refusedConnections = try c.value(.refusedConnections, or: 0)
+        closedForMisbehaviour = try c.value(.closedForMisbehaviour, or: 0)
     }
 }
 
@@ -174,14 +168,14 @@ extension StatusDocument.Proxy.Downstream {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        id = try c.proxyValue(.id, or: 0)
-        address = try c.proxyValue(.address, or: address)
+        id = try c.value(.id, or: 0)
+        address = try c.value(.address, or: address)
         user = try c.decodeIfPresent(String.self, forKey: .user)
         userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent)
-        connectedSince = try c.proxyValue(.connectedSince, or: connectedSince)
-        difficulty = try c.proxyValue(.difficulty, or: 0)
-        hashrate = try c.proxyValue(.hashrate, or: hashrate)
-        shares = try c.proxyValue(.shares, or: shares)
+        connectedSince = try c.value(.connectedSince, or: connectedSince)
+        difficulty = try c.value(.difficulty, or: 0)
+        hashrate = try c.value(.hashrate, or: hashrate)
+        shares = try c.value(.shares, or: shares)
         lastShareAt = try c.decodeIfPresent(Date.self, forKey: .lastShareAt)
     }
 }

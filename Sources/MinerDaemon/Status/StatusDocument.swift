@@ -198,7 +198,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
 // `swiftminer status` must still read them.
 
 extension KeyedDecodingContainer {
-    fileprivate func value<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
+    func value<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
         try decodeIfPresent(T.self, forKey: key) ?? fallback
     }
 }
