@@ -204,15 +204,11 @@ public final class FarmProxy: Sendable {
         for effect in effects {
             switch effect {
             case .send(let id, let line):
-                if let channel = state.channels[id] { Self.write(line, to: channel) }
+                if let channel = state.channels[id] { Self.write(Self.buffer(line), to: channel) }
             case .broadcast(let ids, let line):
-                var buffer = ByteBufferAllocator().buffer(capacity: line.utf8.count + 1)
-                buffer.writeString(line)
-                buffer.writeInteger(UInt8(ascii: "\n"))
+                let data = Self.buffer(line)  // one buffer for every miner
                 for id in ids {
-                    guard let channel = state.channels[id] else { continue }
-                    let data = buffer
-                    channel.eventLoop.execute { channel.writeAndFlush(data, promise: nil) }
+                    if let channel = state.channels[id] { Self.write(data, to: channel) }
                 }
             case .close(let id, let reason):
                 guard let channel = state.channels[id] else { continue }
@@ -228,11 +224,16 @@ public final class FarmProxy: Sendable {
         }
     }
 
-    private static func write(_ line: String, to channel: any Channel) {
-        var buffer = channel.allocator.buffer(capacity: line.utf8.count + 1)
+    /// A line and its newline.
+    private static func buffer(_ line: String) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: line.utf8.count + 1)
         buffer.writeString(line)
         buffer.writeInteger(UInt8(ascii: "\n"))
-        let data = buffer
+        return buffer
+    }
+
+    /// Queued on the channel's event loop, in the order decided under the lock.
+    private static func write(_ data: ByteBuffer, to channel: any Channel) {
         channel.eventLoop.execute { channel.writeAndFlush(data, promise: nil) }
     }
 
