@@ -98,19 +98,25 @@ pass "demo: pool accepted $demo_accepted, rejected 0"
 pass "demo: status.json written by nobody ($(status_field "$state/status.json" | cut -d' ' -f1) accepted)"
 no_privilege_errors "$work/demo.err" "demo"
 
+# A localpool as nobody at difficulty $1, its output in $work/$2.out and .err; sets $pool_pid and,
+# once it listens, $port.
+start_localpool() {
+    exec_as_nobody "$work/bin/localpool" --port 0 --difficulty "$1" --job-interval 10 >"$work/$2.out" 2>"$work/$2.err" &
+    pool_pid=$!
+    port=""
+    for _ in $(seq 1 100); do
+        port="$(sed -nE 's/^localpool listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$work/$2.out")"
+        [ -n "$port" ] && break
+        kill -0 "$pool_pid" 2>/dev/null || { cat "$work/$2.err" >&2; fail "localpool exited"; }
+        sleep 0.1
+    done
+    [ -n "$port" ] || fail "localpool did not report its port"
+    pass "localpool listening on 127.0.0.1:$port"
+}
+
 # 2. localpool + run, two processes
 echo "--- localpool and swiftminer run, both as nobody"
-exec_as_nobody "$work/bin/localpool" --port 0 --difficulty 0.0005 --job-interval 10 >"$work/pool.out" 2>"$work/pool.err" &
-pool_pid=$!
-port=""
-for _ in $(seq 1 100); do
-    port="$(sed -nE 's/^localpool listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pool.out")"
-    [ -n "$port" ] && break
-    kill -0 "$pool_pid" 2>/dev/null || { cat "$work/pool.err" >&2; fail "localpool exited"; }
-    sleep 0.1
-done
-[ -n "$port" ] || fail "localpool did not report its port"
-pass "localpool listening on 127.0.0.1:$port"
+start_localpool 0.0005 pool
 
 exec_as_nobody "$work/bin/swiftminer" run -o "stratum+tcp://127.0.0.1:$port" -u unprivileged.check -p secret-pass -t 2 \
     --status-file "$state/run-status.json" --share-log "$state/run-shares.jsonl" >"$work/run.out" 2>"$work/run.err" &
@@ -158,18 +164,7 @@ no_privilege_errors "$work/pool.err" "localpool"
 
 # 3. localpool + proxy + run, three processes
 echo "--- localpool, swiftminer proxy and swiftminer run through it, all as nobody"
-start_localpool() {  # prints the port of a new localpool (pid in $pool_pid)
-    exec_as_nobody "$work/bin/localpool" --port 0 --difficulty "$1" --job-interval 10 >"$work/pool3.out" 2>"$work/pool3.err" &
-    pool_pid=$!
-}
-start_localpool 0.004
-port=""
-for _ in $(seq 1 100); do
-    port="$(sed -nE 's/^localpool listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pool3.out")"
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || fail "localpool did not report its port"
+start_localpool 0.004 pool3
 exec_as_nobody "$work/bin/swiftminer" proxy --listen 127.0.0.1:0 -o "stratum+tcp://127.0.0.1:$port" -u farm.check -p proxy-secret \
     --status-file "$state/proxy-status.json" --share-log "$state/proxy-shares.jsonl" >"$work/proxy.out" 2>"$work/proxy.err" &
 proxy_pid=$!
