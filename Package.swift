@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // ChaCha20-Poly1305 and HKDF-SHA256 for Stratum V2's Noise transport.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Wire values of Stratum v1: JSON-RPC messages, hex / prevhash / uint32 encodings. Pure.
@@ -32,8 +34,17 @@ let package = Package(
         // secp256k1 field and group arithmetic, BIP340 Schnorr, BIP324 ElligatorSwift (Stratum V2's
         // Noise handshake). Pure; MiningCore only for its SHA-256 (tagged hashes).
         .target(name: "Secp256k1", dependencies: ["MiningCore", "StratumProtocol"]),
+        // Stratum V2's encrypted transport: Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256 (initiator and
+        // responder), the pool's certificate, encrypted framing, and the NIO handler around them.
+        .target(
+            name: "StratumV2Noise",
+            dependencies: [
+                "Secp256k1", "StratumV2Protocol", "MiningCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // What a pool connection is configured with: pool URL, TLS pin, difficulty suggestion, timers, backoff. Pure.
-        .target(name: "PoolSettings", dependencies: ["StratumProtocol", "MiningCore"]),
+        .target(name: "PoolSettings", dependencies: ["StratumProtocol", "MiningCore", "Secp256k1"]),
         // Monitoring listen addresses and cgminer `--api-allow` entries: parsing and loopback checks. Pure.
         .target(name: "MonitoringAddresses", dependencies: ["StratumProtocol"]),
         // ISA-specific nonce-scanning kernels (AVX-512, SHA-NI, AVX2) and CPU detection.
@@ -52,7 +63,7 @@ let package = Package(
             name: "StratumClient",
             dependencies: [
                 // MiningCore only for its SHA-256 (certificate pinning); never the engine.
-                "StratumProtocol", "MiningCore", "PoolSettings", "TLSDiagnostics",
+                "StratumProtocol", "MiningCore", "PoolSettings", "TLSDiagnostics", "StratumV2Protocol", "StratumV2Noise",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -62,7 +73,7 @@ let package = Package(
         .target(
             name: "LocalPool",
             dependencies: [
-                "StratumProtocol", "MiningCore", "TLSDiagnostics",
+                "StratumProtocol", "MiningCore", "TLSDiagnostics", "StratumV2Protocol", "StratumV2Noise", "Secp256k1",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -159,6 +170,13 @@ let package = Package(
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
         .testTarget(name: "StratumV2CodecTests", dependencies: ["StratumV2Protocol"]),
+        .testTarget(
+            name: "StratumV2NoiseTests",
+            dependencies: [
+                "StratumV2Noise", "StratumV2Protocol", "Secp256k1",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "StratumProtocol", "TestVectors"]),
         // Test-only: the AVX-512 kernel's body over plain-C intrinsics, checked on CPUs without AVX-512.
         .target(name: "CAVX512Emulation", dependencies: ["CSHA256Kernels"], path: "Tests/CAVX512Emulation",
@@ -169,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "StratumClientTests",
             dependencies: [
-                "StratumClient", "StratumProtocol", "PoolSettings", "TLSDiagnostics",
+                "StratumClient", "StratumProtocol", "PoolSettings", "TLSDiagnostics", "StratumV2Protocol", "MiningCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -188,7 +206,7 @@ let package = Package(
             name: "LocalNodeTests",
             dependencies: ["LocalNode", "NodeRPCClient", "SoloMining", "MiningCore", "StratumProtocol"]),
         .testTarget(name: "FarmProxyCoreTests", dependencies: ["FarmProxyCore", "MiningCore", "StratumProtocol", "PoolSettings"]),
-        .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol"]),
+        .testTarget(name: "LocalPoolTests", dependencies: ["LocalPool", "MiningCore", "StratumProtocol", "StratumV2Protocol", "StratumV2Noise", "Secp256k1"]),
         .testTarget(
             name: "MinerDaemonTests",
             dependencies: [
