@@ -33,6 +33,12 @@ public struct NoiseSymmetricState: Sendable {
         return (Array(bytes[0..<32]), Array(bytes[32..<64]))
     }
 
+    /// HMAC-HASH(key, data) of §4.4.2 (RFC 2104 HMAC-SHA256): what `hkdf` is built from, kept for
+    /// checking it against the spec's definition.
+    static func hmacHash(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        Array(HMAC<Crypto.SHA256>.authenticationCode(for: data, using: SymmetricKey(data: key)))
+    }
+
     /// `MixHash(data)`: h = HASH(h ‖ data).
     public mutating func mixHash(_ data: [UInt8]) {
         h = MiningCore.SHA256.hash(h + data)
