@@ -90,6 +90,15 @@ public struct PoolEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// A Stratum V2 pool (its transport is Noise, never TLS).
     public var isStratumV2: Bool { authorityKey != nil }
 
+    /// The status file's and metrics' name for the protocol: "stratum-v1" or "stratum-v2".
+    public var protocolName: String { isStratumV2 ? "stratum-v2" : "stratum-v1" }
+
+    /// The protocol a configured URL speaks: a pool's ("stratum-v1", "stratum-v2"), or
+    /// "getblocktemplate" for anything else (a solo node's http:// URL).
+    public static func protocolName(url: String) -> String {
+        PoolEndpoint(url: url)?.protocolName ?? "getblocktemplate"
+    }
+
     /// The URL again, in canonical form.
     public var url: String {
         "\(scheme)://\(HostPort(host: host, port: port).description)" + (authorityKey.map { "/\($0.base58)" } ?? "")

@@ -184,6 +184,7 @@ public struct WorkerCore {
         isAuthorized = false
         status.pool.state = .subscribing
         status.pool.url = url
+        status.pool.protocolName = PoolEndpoint.protocolName(url: url)
         if let mode = suggestionModes[url] { suggestionMode = mode }
         updateSuggestedDifficultyStatus()
         status.pool.connectedSince = moment.date
