@@ -91,7 +91,9 @@ final class PoolChannelHandler<Conversation: PoolConversation>: PoolConnectionHa
         let why = PoolConnectionError.description(of: error)
         if let noise = error as? SV2NoiseError {
             // Before the session starts nothing else reports it (the attempt is a failed connect).
-            logger.log(level: role == .probe ? .warning : .error, "Stratum V2 connection refused: \(noise)")
+            // Refused: the handshake failed (the pool is not who the key says, or its certificate is out
+            // of date); closed: a frame of the running session failed its MAC or broke the framing.
+            logger.log(level: role == .probe ? .warning : .error, "pool connection \(wasActive ? "closed" : "refused"): \(noise)")
             finish(why: "\(noise)")
             context.close(promise: nil)
             return

@@ -20,6 +20,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "A configuration file: its [metrics] and [api] sections (and status_file / share_log) are used.")
     var config: String?
 
+    @Flag(name: .customLong("stratum-v2"), help: "Mine against an embedded Stratum V2 pool (encrypted, authenticated) instead of v1.")
+    var stratumV2 = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -31,6 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var demo = Demo(threads: threads, seconds: seconds, kernel: kernel)
+        demo.stratumV2 = stratumV2
         if let config {
             do {
                 let settings = try ConfigurationFile.load(path: config)
