@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import MiningCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix

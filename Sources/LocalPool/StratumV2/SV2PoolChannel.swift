@@ -4,7 +4,7 @@ import MiningCore
 struct SV2PoolChannel: Sendable {
     let id: UInt32
     let session: SV2PoolSessionID
-    let kind: SV2ChannelKind
+    let kind: SV2PoolChannelKind
     let userIdentity: String
     /// The pool's part of the extranonce; for a standard channel the whole of it (§5.2.1).
     let extranoncePrefix: [UInt8]

@@ -254,7 +254,7 @@ public struct SV2PoolCore: Sendable {
 
     // MARK: Shares (§5.3.11–5.3.14)
 
-    private mutating func submit(session id: SV2PoolSessionID, channelID: UInt32, kind: SV2ChannelKind,
+    private mutating func submit(session id: SV2PoolSessionID, channelID: UInt32, kind: SV2PoolChannelKind,
                                  sequenceNumber: UInt32, jobID: UInt32, extranonce: [UInt8], nonce: UInt32, ntime: UInt32,
                                  version: UInt32, now: UInt32) -> [SV2PoolEffect] {
         let ownChannel = channels[channelID].flatMap { $0.session == id ? $0 : nil }

@@ -6,10 +6,10 @@ public struct SV2PoolStats: Sendable, Hashable {
     public var rejected = 0
     /// Rejected shares by their SubmitShares.Error code (`SV2PoolErrorCode`).
     public var rejectedByErrorCode: [String: Int] = [:]
-    public var acceptedByChannelKind: [SV2ChannelKind: Int] = [:]
+    public var acceptedByChannelKind: [SV2PoolChannelKind: Int] = [:]
     /// Rejected shares on open channels by kind (a share naming an unknown channel has no kind).
-    public var rejectedByChannelKind: [SV2ChannelKind: Int] = [:]
-    public var channelsOpened: [SV2ChannelKind: Int] = [:]
+    public var rejectedByChannelKind: [SV2PoolChannelKind: Int] = [:]
+    public var channelsOpened: [SV2PoolChannelKind: Int] = [:]
     /// OpenMiningChannel.Error answers by code.
     public var channelsRefused: [String: Int] = [:]
     /// SubmitShares.Success messages sent (fewer than `accepted` when successes are batched).

@@ -3,7 +3,7 @@ public struct SV2ShareVerdict: Sendable, Hashable {
     public var session: SV2PoolSessionID
     public var channelID: UInt32
     /// nil when the channel is not open on the session (the share names an unknown channel).
-    public var channelKind: SV2ChannelKind?
+    public var channelKind: SV2PoolChannelKind?
     public var sequenceNumber: UInt32
     public var jobID: UInt32
     /// nil: accepted; otherwise the SubmitShares.Error code (`SV2PoolErrorCode`).
@@ -15,7 +15,7 @@ public struct SV2ShareVerdict: Sendable, Hashable {
 
     public var accepted: Bool { errorCode == nil }
 
-    public init(session: SV2PoolSessionID, channelID: UInt32, channelKind: SV2ChannelKind?, sequenceNumber: UInt32,
+    public init(session: SV2PoolSessionID, channelID: UInt32, channelKind: SV2PoolChannelKind?, sequenceNumber: UInt32,
                 jobID: UInt32, errorCode: String?, shareDifficulty: Double, meetsNetworkTarget: Bool) {
         self.session = session
         self.channelID = channelID
