@@ -80,6 +80,29 @@ final class SV2PoolCoreTests: XCTestCase {
         XCTAssertEqual(versionError.flags, 0)
     }
 
+    func testUnsupportedFlagsAreListedInTheError() throws {
+        var harness = SV2CoreHarness(SV2LocalPoolConfiguration(standardChannels: false))
+        let flags = MiningSetupFlags.requiresWorkSelection | MiningSetupFlags.requiresStandardJobs
+            | MiningSetupFlags.requiresVersionRolling
+        let answer = try harness.send(SV2CoreHarness.setupConnection(flags: flags))
+        guard case .setupConnectionError(let error)? = answer.first else { return XCTFail("got \(answer)") }
+        XCTAssertEqual(error.errorCode.text, SV2PoolErrorCode.unsupportedFeatureFlags)
+        // §3.6.3: every flag the server does not support, and only those (version rolling is fine).
+        XCTAssertEqual(error.flags, MiningSetupFlags.requiresWorkSelection | MiningSetupFlags.requiresStandardJobs)
+        XCTAssertTrue(harness.closed)
+    }
+
+    func testExtendedChannelAskingForTooLargeAnExtranonceIsRefused() throws {
+        var harness = try makeHarness()
+        let answer = try harness.send(OpenExtendedMiningChannel(requestID: 3, userIdentity: "x", nominalHashRate: 0,
+                                                                maxTarget: .max, minExtranonceSize: 17))
+        guard case .openMiningChannelError(let error)? = answer.first else { return XCTFail("got \(answer)") }
+        XCTAssertEqual(error.errorCode.text, SV2PoolErrorCode.unsupportedMinExtranonceSize)
+        // 16 bytes are granted exactly.
+        let work = try openExtended(&harness, minExtranonceSize: 16)
+        XCTAssertEqual(work.extranonceSize, 16)
+    }
+
     func testMessagesBeforeSetupCloseTheConnection() throws {
         var harness = SV2CoreHarness(SV2LocalPoolConfiguration())
         let answer = try harness.send(OpenStandardMiningChannel(requestID: 1, userIdentity: "x", nominalHashRate: 0, maxTarget: .max))
