@@ -51,4 +51,22 @@ final class SV2LocalPoolTests: XCTestCase {
         }
         await pool.stop()
     }
+
+    func testReconnectThenDroppedConnection() async throws {
+        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration())
+        let port = try await pool.start()
+        try await Task.detached {
+            let client = try SV2PlaintextTestClient(port: port)
+            try client.send(SetupConnection(flags: 0, endpointHost: "127.0.0.1", endpointPort: UInt16(port), vendor: "tests",
+                                            hardwareVersion: "cpu", firmware: "", deviceID: ""))
+            guard case .setupConnectionSuccess? = try client.receive() else { throw TestClientError(description: "no setup") }
+            pool.sendReconnect(host: "127.0.0.1", port: 4444)
+            guard case .reconnect(let reconnect)? = try client.receive() else { throw TestClientError(description: "no Reconnect") }
+            XCTAssertEqual(reconnect.newHost.text, "127.0.0.1")
+            XCTAssertEqual(reconnect.newPort, 4444)
+            pool.dropAllConnections()
+            XCTAssertNil(try client.receive(), "the pool closes the connection")
+        }.value
+        await pool.stop()
+    }
 }
