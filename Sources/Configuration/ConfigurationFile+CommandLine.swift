@@ -68,8 +68,8 @@ extension ConfigurationFile {
         if overrides.urls.contains(where: SoloSettings.isNodeURL) {
             applySoloOverrides(overrides, to: &settings.workers[0], flag: flag)
         } else if !overrides.urls.isEmpty {
-            for url in overrides.urls where PoolEndpoint(url: url) == nil {
-                flag("-o", ConfigurationFile.poolURLExpected)
+            for url in overrides.urls {
+                if let problem = ConfigurationFile.poolURLProblem(url) { flag("-o", problem) }
             }
             settings.workers[0].pools = overrides.urls.map { PoolConfiguration(url: $0) }
             settings.workers[0].solo = nil

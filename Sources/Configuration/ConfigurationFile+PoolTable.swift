@@ -4,12 +4,13 @@ extension ConfigurationFile.Reader {
     /// A Stratum `[[worker.pool]]`: its URL, TLS trust and protocol options. nil when refused.
     mutating func pool(_ table: TOMLTable, path: String, line: Int) -> PoolConfiguration? {
         checkKeys(table, known: ["url", "tls_fingerprint_sha256", "allow_self_signed", "extranonce_subscribe",
-                                 "suggest_difficulty", "version_rolling", "allow_reconnect_to_other_host"], prefix: path)
+                                 "suggest_difficulty", "version_rolling", "allow_reconnect_to_other_host",
+                                 "sv2_channel", "sv2_certificate_leeway"], prefix: path)
         let before = issues.count
         var pool = PoolConfiguration(url: "")
         if let (url, urlLine) = string(table, "url", "\(path).url") {
-            if PoolEndpoint(url: url) == nil {
-                issue(urlLine, "\(path).url", ConfigurationFile.poolURLExpected
+            if let problem = ConfigurationFile.poolURLProblem(url) {
+                issue(urlLine, "\(path).url", problem
                     + (SoloSettings.isNodeURL(url) ? "; to mine solo against this node, add coinbase_addr" : ""))
             } else {
                 pool.url = url
@@ -27,7 +28,23 @@ extension ConfigurationFile.Reader {
         if let value = bool(table, "allow_reconnect_to_other_host", "\(path).allow_reconnect_to_other_host") {
             pool.allowReconnectToOtherHost = value
         }
+        stratumV2Keys(table, path: path, into: &pool)
         return issues.count == before ? pool : nil
+    }
+
+    /// `sv2_channel` ("standard" or "extended") and `sv2_certificate_leeway` (seconds, 0…3600):
+    /// read for any pool, used by `stratum2+tcp://` ones.
+    mutating func stratumV2Keys(_ table: TOMLTable, path: String, into pool: inout PoolConfiguration) {
+        if let (text, line) = string(table, "sv2_channel", "\(path).sv2_channel") {
+            if let kind = SV2ChannelKind(rawValue: text) {
+                pool.stratumV2Channel = kind
+            } else {
+                issue(line, "\(path).sv2_channel", "expected \"standard\" or \"extended\"")
+            }
+        }
+        if let seconds = integer(table, "sv2_certificate_leeway", "\(path).sv2_certificate_leeway", 0...3600) {
+            pool.certificateLeewaySeconds = UInt32(seconds)
+        }
     }
 
     /// `suggest_difficulty`: "auto", a positive number (fixed), or false (never sent).

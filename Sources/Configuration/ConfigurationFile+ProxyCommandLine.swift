@@ -48,11 +48,11 @@ extension ConfigurationFile {
         }
         if !overrides.allow.isEmpty { settings.proxies[0].allow = overrides.allow }
         if !overrides.urls.isEmpty {
-            for url in overrides.urls where PoolEndpoint(url: url) == nil {
-                flag("-o", SoloSettings.isNodeURL(url) ? proxySoloRefused : poolURLExpected)
+            for url in overrides.urls {
+                if let problem = poolURLProblem(url) { flag("-o", SoloSettings.isNodeURL(url) ? proxySoloRefused : problem) }
             }
             settings.proxies[0].pools = overrides.urls.map {
-                PoolConfiguration(url: $0, extranonceSubscribe: true, difficultySuggestion: .off)
+                PoolConfiguration(url: $0, extranonceSubscribe: true, difficultySuggestion: .off, stratumV2Channel: .extended)
             }
         }
         if let user = overrides.user { settings.proxies[0].user = user }

@@ -161,6 +161,13 @@ extension ConfigurationFile.Reader {
         // changes; a suggestion from one hash rate means nothing for a whole farm.
         if table["extranonce_subscribe"] == nil { pool.extranonceSubscribe = true }
         if table["suggest_difficulty"] == nil { pool.difficultySuggestion = .off }
+        // A Stratum V2 upstream must give the proxy a coinbase to split: an extended channel.
+        if case .string("standard")? = table["sv2_channel"]?.value {
+            issue(table["sv2_channel"]?.line, "\(path).sv2_channel",
+                  "a proxy opens extended channels on a Stratum V2 pool (it hands out slices of the extranonce)")
+            return nil
+        }
+        pool.stratumV2Channel = .extended
         return pool
     }
 
@@ -178,7 +185,7 @@ extension ConfigurationFile.Reader {
 
 extension ConfigurationFile {
     /// Why a proxy takes no solo node.
-    static let proxySoloRefused = "a proxy forwards to Stratum pools only (stratum+tcp:// or stratum+ssl://); "
+    static let proxySoloRefused = "a proxy forwards to Stratum pools only (stratum+tcp://, stratum+ssl:// or stratum2+tcp://); "
         + "solo mining against a node (http://, coinbase_addr) needs a [[worker]] of its own"
 
     /// `proxy.problems`, less a missing user or pool list: those are reported on their own keys

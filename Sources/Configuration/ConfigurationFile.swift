@@ -1,12 +1,27 @@
 import Foundation
 import Logging
+import PoolSettings
 
 /// TOML configuration → `MinerSettings`. Keys and their defaults are documented in
 /// `Config/swiftminer.toml`; unknown keys are errors.
 public enum ConfigurationFile {
     /// "trace, debug, info, notice, warning, error, critical": what `log_level` and `--log-level` take.
     /// What a pool URL must look like (a `[[worker.pool]]` url or `-o`).
-    static let poolURLExpected = "not a pool URL (expected stratum+tcp://HOST:PORT, or stratum+ssl:// for TLS)"
+    static let poolURLExpected =
+        "not a pool URL (expected stratum+tcp://HOST:PORT, stratum+ssl:// for TLS, or stratum2+tcp://HOST:PORT/KEY for Stratum V2)"
+
+    /// Why `url` is not a pool URL: the authority-key problem of a `stratum2+tcp://` URL in its own
+    /// words, the general expectation otherwise. nil for a valid URL.
+    static func poolURLProblem(_ url: String) -> String? {
+        switch PoolEndpoint.parse(url) {
+        case .success: nil
+        case .failure(let why):
+            switch why {
+            case .missingAuthorityKey, .authorityKey: "not a Stratum V2 pool URL: \(why)"
+            default: poolURLExpected
+            }
+        }
+    }
     /// What a solo node's URL must look like.
     static let nodeURLExpected = "not a node URL (expected http://HOST:PORT or https://HOST:PORT)"
 

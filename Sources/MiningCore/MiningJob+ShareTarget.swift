@@ -3,9 +3,10 @@ import StratumProtocol
 extension MiningJob {
     /// A job whose share target is given exactly rather than as a difficulty: solo mining, where
     /// a share is worth submitting only when it is a block, so the share target is the network
-    /// target itself (a difficulty round-trips through Double and could miss by a few units).
+    /// target itself (a difficulty round-trips through Double and could miss by a few units); and
+    /// Stratum V2, whose pools send 256-bit targets.
     public init(notify: MiningNotify, extranonce1: [UInt8], extranonce2Size: Int, shareTarget: UInt256,
-                versionMask: UInt32 = 0) throws(BuildError) {
+                versionMask: UInt32 = 0, fixedMerkleRoot: [UInt8]? = nil) throws(BuildError) {
         guard (0...Self.maxExtranonce2Size).contains(extranonce2Size) else {
             throw .invalidExtranonce2Size(extranonce2Size)
         }
@@ -18,5 +19,6 @@ extension MiningJob {
         self.shareTarget = shareTarget
         self.versionMask = versionMask
         self.networkTarget = CompactTarget(nbits: notify.nbits)
+        self.fixedMerkleRoot = fixedMerkleRoot
     }
 }

@@ -12,6 +12,9 @@ public struct MiningJob: Sendable, Hashable {
     /// The version-rolling mask the pool granted (0: no rolling).
     public let versionMask: UInt32
     public let networkTarget: CompactTarget
+    /// The header's merkle root as the pool gave it (a Stratum V2 standard channel: header-only
+    /// mining, no coinbase to build); nil when it is built from the coinbase and the branch.
+    public let fixedMerkleRoot: [UInt8]?
 
     public enum BuildError: Error, Equatable, CustomStringConvertible {
         case invalidDifficulty(Double)
@@ -28,7 +31,7 @@ public struct MiningJob: Sendable, Hashable {
     public static let maxExtranonce2Size = 16
 
     public init(notify: MiningNotify, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
-                versionMask: UInt32 = 0) throws(BuildError) {
+                versionMask: UInt32 = 0, fixedMerkleRoot: [UInt8]? = nil) throws(BuildError) {
         guard let target = Difficulty.target(for: difficulty) else { throw .invalidDifficulty(difficulty) }
         guard (0...Self.maxExtranonce2Size).contains(extranonce2Size) else {
             throw .invalidExtranonce2Size(extranonce2Size)
@@ -40,6 +43,7 @@ public struct MiningJob: Sendable, Hashable {
         self.shareTarget = target
         self.versionMask = versionMask
         self.networkTarget = CompactTarget(nbits: notify.nbits)
+        self.fixedMerkleRoot = fixedMerkleRoot
     }
 
     public var jobID: String { notify.jobID }
@@ -50,7 +54,8 @@ public struct MiningJob: Sendable, Hashable {
     }
 
     public func merkleRoot(extranonce2: [UInt8]) -> [UInt8] {
-        Merkle.root(coinbaseHash: SHA256.hashTwice(coinbase(extranonce2: extranonce2)), branch: notify.merkleBranch)
+        if let fixedMerkleRoot { return fixedMerkleRoot }
+        return Merkle.root(coinbaseHash: SHA256.hashTwice(coinbase(extranonce2: extranonce2)), branch: notify.merkleBranch)
     }
 
     /// The header version for rolled bits (the job's version when `versionBits` is nil).

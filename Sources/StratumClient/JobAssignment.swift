@@ -23,13 +23,18 @@ public struct JobAssignment: Sendable, Hashable {
     /// job-switch latency (notify read to every hashing thread on the new work).
     public let receivedAt: ContinuousClock.Instant?
     /// An exact share target, which then replaces the one `difficulty` implies: solo work, whose
-    /// share target is the network target itself. nil for pool jobs.
+    /// share target is the network target itself, and Stratum V2 pools, which send targets. nil
+    /// for Stratum v1 pool jobs.
     public let shareTarget: UInt256?
+    /// The header's merkle root when the pool gave it (a Stratum V2 standard channel); nil when the
+    /// worker builds it from the coinbase.
+    public let fixedMerkleRoot: [UInt8]?
 
     public init(notify: MiningNotify, epoch: UInt64, jobGeneration: UInt64 = 0, extranonce1: [UInt8], extranonce2Size: Int, difficulty: Double,
                 versionMask: UInt32?, isClean: Bool, poolURL: String, receivedAt: ContinuousClock.Instant? = nil,
-                shareTarget: UInt256? = nil) {
+                shareTarget: UInt256? = nil, fixedMerkleRoot: [UInt8]? = nil) {
         self.shareTarget = shareTarget
+        self.fixedMerkleRoot = fixedMerkleRoot
         self.notify = notify
         self.epoch = epoch
         self.jobGeneration = jobGeneration

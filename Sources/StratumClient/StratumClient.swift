@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -5,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import PoolSettings
 import StratumProtocol
+import StratumV2Noise
 
 /// A Stratum v1 client for one worker: connects to the first pool of an ordered list,
 /// subscribes, authorizes, reports jobs as events and submits shares; reconnects with backoff
@@ -27,14 +29,14 @@ public final class StratumClient: Sendable {
     private struct Connection: Sendable {
         let id: ObjectIdentifier
         let eventLoop: any EventLoop
-        let handler: NIOLoopBound<StratumChannelHandler>
+        let handler: NIOLoopBound<any PoolConnectionHandler>
         let epoch: UInt64
     }
 
     /// A connection made by `open`, with what its reconnect loop waits for.
     private struct OpenConnection: Sendable {
         let channel: any Channel
-        let handler: NIOLoopBound<StratumChannelHandler>
+        let handler: NIOLoopBound<any PoolConnectionHandler>
         let handlerID: ObjectIdentifier
         let outcome: EventLoopFuture<ConnectionOutcome>
         let url: String
@@ -396,7 +398,7 @@ public final class StratumClient: Sendable {
     /// Makes the TCP (TLS) connection with a channel handler in `role`. A `.current` handler makes
     /// itself the client's connection when the channel becomes active; a probe does not.
     private func open(pool: PoolConfiguration, index: Int, endpoint: PoolEndpoint,
-                      resume: (subscriptionID: String?, extranonce1: [UInt8]?), role: StratumChannelHandler.Role,
+                      resume: (subscriptionID: String?, extranonce1: [UInt8]?), role: PoolConnectionRole,
                       group: any EventLoopGroup) async throws -> OpenConnection {
         let sessionConfiguration = nextSessionConfiguration(pool: pool, endpoint: endpoint, resume: resume)
         let connectionLogger = connectionLogger(endpoint: endpoint, role: role)
@@ -421,7 +423,7 @@ public final class StratumClient: Sendable {
     }
 
     /// The client's logger with the connection's pool, worker and (for a probe) role.
-    private func connectionLogger(endpoint: PoolEndpoint, role: StratumChannelHandler.Role) -> Logger {
+    private func connectionLogger(endpoint: PoolEndpoint, role: PoolConnectionRole) -> Logger {
         var connectionLogger = logger
         connectionLogger[metadataKey: "pool"] = "\(endpoint.url)"
         connectionLogger[metadataKey: "worker"] = "\(configuration.workerName)"
@@ -446,10 +448,12 @@ public final class StratumClient: Sendable {
     }
 
     /// A bootstrap whose channels get TLS (when `tls.context` is set), line framing and a
-    /// `StratumChannelHandler` in `role` running a session with `session`.
+    /// `PoolChannelHandler` in `role` running a v1 session with `session`; or, for a Stratum V2
+    /// endpoint, the Noise initiator (checking the pool's certificate against its authority key)
+    /// and a handler running a v2 session.
     private func bootstrap(group: any EventLoopGroup, endpoint: PoolEndpoint,
                            tls: (trust: TLSTrust, context: NIOSSLContext?), session sessionConfiguration: StratumSessionConfiguration,
-                           logger handlerLogger: Logger, role: StratumChannelHandler.Role) -> ClientBootstrap {
+                           logger handlerLogger: Logger, role: PoolConnectionRole) -> ClientBootstrap {
         let maximumLineLength = configuration.maximumLineLength
         let tickInterval = configuration.timers.tickInterval
         return ClientBootstrap(group: group)
@@ -462,11 +466,19 @@ public final class StratumClient: Sendable {
                     if let sslContext = tls.context {
                         try sync.addHandler(Self.tlsHandler(sslContext, trust: tls.trust, endpoint: endpoint))
                     }
-                    try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
-                    let handler = StratumChannelHandler(session: StratumSession(configuration: sessionConfiguration),
-                                                        client: self, logger: handlerLogger,
-                                                        tickInterval: tickInterval, eventLoop: channel.eventLoop, role: role)
-                    try sync.addHandler(handler)
+                    if let authorityKey = endpoint.authorityKey {
+                        let leeway = sessionConfiguration.pool.certificateLeewaySeconds
+                        try sync.addHandler(SV2NoiseHandler(role: .initiator(authorityKeyXOnly: authorityKey.xOnly, leeway: leeway,
+                                                                             now: Self.unixTime)))
+                        try sync.addHandler(PoolChannelHandler(session: SV2ClientSession(configuration: sessionConfiguration),
+                                                               client: self, logger: handlerLogger, tickInterval: tickInterval,
+                                                               eventLoop: channel.eventLoop, role: role))
+                    } else {
+                        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
+                        try sync.addHandler(PoolChannelHandler(session: StratumSession(configuration: sessionConfiguration),
+                                                               client: self, logger: handlerLogger, tickInterval: tickInterval,
+                                                               eventLoop: channel.eventLoop, role: role))
+                    }
                 }
             }
     }
@@ -483,7 +495,7 @@ public final class StratumClient: Sendable {
     }
 
     /// Connects; a failure is logged (a probe's at debug level) and thrown as a connect failure.
-    private func connect(_ bootstrap: ClientBootstrap, endpoint: PoolEndpoint, role: StratumChannelHandler.Role,
+    private func connect(_ bootstrap: ClientBootstrap, endpoint: PoolEndpoint, role: PoolConnectionRole,
                          logger connectionLogger: Logger) async throws -> any Channel {
         do {
             return try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
@@ -502,10 +514,13 @@ public final class StratumClient: Sendable {
     /// connection when the channel became active (`attach`), taking the shares carried from the
     /// previous connection at the same time.
     private func openConnection(on channel: any Channel, endpoint: PoolEndpoint,
-                                role: StratumChannelHandler.Role) async throws -> OpenConnection {
+                                role: PoolConnectionRole) async throws -> OpenConnection {
         do {
             return try await channel.eventLoop.submit {
-                let handler = try channel.pipeline.syncOperations.handler(type: StratumChannelHandler.self)
+                let sync = channel.pipeline.syncOperations
+                let handler: any PoolConnectionHandler = endpoint.isStratumV2
+                    ? try sync.handler(type: PoolChannelHandler<SV2ClientSession>.self)
+                    : try sync.handler(type: PoolChannelHandler<StratumSession>.self)
                 return OpenConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
                                       handlerID: ObjectIdentifier(handler), outcome: handler.outcome, url: endpoint.url)
             }.get()
@@ -544,7 +559,7 @@ public final class StratumClient: Sendable {
     /// submits go to it. Returns the carried shares still within their deadline, for its session
     /// (which sends them again if it is resumed, or resolves them lost); expired ones are resolved
     /// lost here. One lock for both, so no share is carried after the session took the others.
-    func attach(_ handler: StratumChannelHandler, eventLoop: any EventLoop) -> [CarriedShare] {
+    func attach(_ handler: any PoolConnectionHandler, eventLoop: any EventLoop) -> [CarriedShare] {
         let now = ContinuousClock.now
         let connection = Connection(id: ObjectIdentifier(handler), eventLoop: eventLoop,
                                     handler: NIOLoopBound(handler, eventLoop: eventLoop), epoch: handler.epoch)
@@ -566,7 +581,7 @@ public final class StratumClient: Sendable {
 
     /// Called by a probe's channel handler on its event loop when the client switches to it: from
     /// now on submits go to it (shares of the retiring backup's epoch still go to the backup).
-    func adopt(_ handler: StratumChannelHandler, eventLoop: any EventLoop) {
+    func adopt(_ handler: any PoolConnectionHandler, eventLoop: any EventLoop) {
         let connection = Connection(id: ObjectIdentifier(handler), eventLoop: eventLoop,
                                     handler: NIOLoopBound(handler, eventLoop: eventLoop), epoch: handler.epoch)
         state.withLockedValue { $0.connection = connection }
@@ -580,6 +595,9 @@ public final class StratumClient: Sendable {
         }
         for share in dropped { resolve(token: share.token, .lost(why)) }
     }
+
+    /// Seconds since 1970: the clock a Stratum V2 certificate's validity window is read against.
+    @Sendable static func unixTime() -> UInt32 { UInt32(clamping: Int(Date().timeIntervalSince1970)) }
 
     private func stop() {
         let waiters = state.withLockedValue { state in

@@ -128,6 +128,8 @@ final class ConfigurationClientSettingsTests: XCTestCase {
         let worker = try XCTUnwrap(try ConfigurationFile.load(path: path, environment: [:]).workers.first)
         XCTAssertEqual(worker.timers, ConnectionTimers())
         XCTAssertEqual(worker.targetShareInterval, 10)
-        XCTAssertEqual(worker.pools.map(\.difficultySuggestion), [.auto, .auto])
+        XCTAssertEqual(worker.pools.map(\.difficultySuggestion), [.auto, .auto, .auto])
+        XCTAssertEqual(worker.pools.map(\.stratumV2Channel), [.standard, .standard, .standard])
+        XCTAssertEqual(worker.pools.map(\.certificateLeewaySeconds), [30, 30, 30])
     }
 }

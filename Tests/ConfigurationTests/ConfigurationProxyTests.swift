@@ -122,8 +122,9 @@ final class ConfigurationProxyTests: XCTestCase {
             PoolConfiguration(url: "stratum+ssl://pool.example.com:4443",
                               tlsFingerprintSHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
                               allowSelfSigned: true, extranonceSubscribe: false, versionRolling: false,
-                              allowReconnectToOtherHost: true, difficultySuggestion: .fixed(1024)),
-            PoolConfiguration(url: "stratum+tcp://backup.example.com:3333", extranonceSubscribe: true, difficultySuggestion: .off),
+                              allowReconnectToOtherHost: true, difficultySuggestion: .fixed(1024), stratumV2Channel: .extended),
+            PoolConfiguration(url: "stratum+tcp://backup.example.com:3333", extranonceSubscribe: true, difficultySuggestion: .off,
+                              stratumV2Channel: .extended),
         ])
     }
 
@@ -158,7 +159,7 @@ final class ConfigurationProxyTests: XCTestCase {
         XCTAssertEqual(proxy.maximumInvalidLines, defaults.maximumInvalidLines)
         XCTAssertEqual(proxy.extranoncePrefixSize, defaults.extranoncePrefixSize)
         XCTAssertEqual(proxy.pools, [PoolConfiguration(url: "stratum+tcp://pool.example.com:3333", extranonceSubscribe: true,
-                                                       versionRolling: true, difficultySuggestion: .off)])
+                                                       versionRolling: true, difficultySuggestion: .off, stratumV2Channel: .extended)])
     }
 
     func testExtranonceSubscribeDefaultsToTrueForProxyPoolsOnly() throws {
@@ -391,7 +392,7 @@ final class ConfigurationProxyTests: XCTestCase {
         XCTAssertEqual(merged.proxies[0].user, "flag.user")
         XCTAssertEqual(merged.proxies[0].password, "flag-pass")
         XCTAssertEqual(merged.proxies[0].pools, [PoolConfiguration(url: "stratum+tcp://flag.example.com:1", extranonceSubscribe: true,
-                                                                   difficultySuggestion: .off)])
+                                                                   difficultySuggestion: .off, stratumV2Channel: .extended)])
         XCTAssertEqual(merged.proxies[1].user, "acct.other", "only the first proxy changes")
         XCTAssertEqual(merged.proxies[1].listen, try ListenAddress(host: "127.0.0.1", port: 3400))
 

@@ -16,8 +16,13 @@ final class ConfigurationTests: XCTestCase {
         let worker = settings.workers[0]
         XCTAssertEqual(worker.name, "rig1")
         XCTAssertEqual(worker.user, "bc1qexampleaddress.rig1")
-        XCTAssertEqual(worker.pools.map(\.url), ["stratum+tcp://pool.example.com:3333", "stratum+ssl://backup.example.com:4443"])
+        XCTAssertEqual(worker.pools.map(\.url), [
+            "stratum+tcp://pool.example.com:3333", "stratum+ssl://backup.example.com:4443",
+            "stratum2+tcp://v2.example.com:3336/9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh",
+        ])
         XCTAssertEqual(worker.pools[0].versionRolling, true)
+        XCTAssertEqual(worker.pools[0].stratumV2Channel, .standard)
+        XCTAssertEqual(worker.pools[0].certificateLeewaySeconds, 30)
         XCTAssertEqual(worker.threads, ProcessInfo.processInfo.activeProcessorCount)
         XCTAssertEqual(settings.kernel, .automatic)
         XCTAssertEqual(settings.statusFile, "/var/lib/swiftminer/status.json", "default: $STATE_DIRECTORY")

@@ -132,6 +132,12 @@ public enum PrometheusExposition {
             }
         }
 
+        out.family("swiftminer_pool_protocol", .gauge,
+                   "Always 1: the protocol the worker's pool speaks (stratum-v1, stratum-v2, getblocktemplate).")
+        for w in workers {
+            out.sample("swiftminer_pool_protocol", ["worker": w.name, "pool": PoolURLText.redacted(w.pool.url), "protocol": w.pool.protocolName], 1)
+        }
+
         out.perWorker("swiftminer_pool_reconnects_total", .counter, "Reconnections to a pool after the first connection.", workers) { Double($0.pool.reconnects) }
     }
 
@@ -185,7 +191,7 @@ public enum PrometheusExposition {
         }
 
         private func labelOrder(_ a: String, _ b: String) -> Bool {
-            let order = ["worker", "proxy", "downstream", "pool", "window", "thread", "result", "reason", "state", "version", "kernel", "le"]
+            let order = ["worker", "proxy", "downstream", "pool", "protocol", "window", "thread", "result", "reason", "state", "version", "kernel", "le"]
             return (order.firstIndex(of: a) ?? order.count, a) < (order.firstIndex(of: b) ?? order.count, b)
         }
 

@@ -1,6 +1,7 @@
 import FarmProxy
 import FarmProxyCore
 import Foundation
+import PoolSettings
 import StratumProtocol
 
 extension StatusDocument {
@@ -127,6 +128,7 @@ extension StatusDocument.Proxy {
     private static func pool(_ status: FarmProxyStatus) -> StatusDocument.Worker.Pool {
         var pool = StatusDocument.Worker.Pool()
         pool.url = status.upstream.url.map(PoolURLText.redacted) ?? ""
+        pool.protocolName = status.upstream.url.map { PoolEndpoint.protocolName(url: $0) } ?? "stratum-v1"
         switch status.upstream.stage {
         case .connecting: pool.state = .connecting
         case .connected, .subscribed: pool.state = .subscribing

@@ -118,6 +118,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
 
         public struct Pool: Codable, Sendable, Hashable {
             public var url = ""
+            /// "stratum-v1", "stratum-v2" or (a solo node) "getblocktemplate".
+            public var protocolName = "stratum-v1"
             public var state = PoolState.starting
             @NullEncoded public var connectedSince: Date?
             public var difficulty: Double = 1
@@ -135,6 +137,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
 
             enum CodingKeys: String, CodingKey {
                 case url, state, difficulty, reconnects
+                case protocolName = "protocol"
                 case connectedSince = "connected_since", jobID = "job_id", extranonce2Size = "extranonce2_size"
                 case versionRollingMask = "version_rolling_mask", lastNotifyAt = "last_notify_at"
                 case suggestedDifficulty = "suggested_difficulty"
@@ -273,6 +276,7 @@ extension StatusDocument.Worker.Pool {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         url = try c.value(.url, or: url)
+        protocolName = try c.value(.protocolName, or: protocolName)
         state = try c.value(.state, or: state)
         connectedSince = try c.decodeIfPresent(Date.self, forKey: .connectedSince)
         difficulty = try c.value(.difficulty, or: difficulty)

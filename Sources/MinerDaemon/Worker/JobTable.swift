@@ -71,7 +71,8 @@ struct JobTable {
         guard candidate.targetDifficulty != job.difficulty,
               earlierDifficulties[key]?.contains(candidate.targetDifficulty) == true else { return entry }
         guard let earlier = try? MiningJob(notify: job.notify, extranonce1: job.extranonce1, extranonce2Size: job.extranonce2Size,
-                                           difficulty: candidate.targetDifficulty, versionMask: job.versionMask) else { return entry }
+                                           difficulty: candidate.targetDifficulty, versionMask: job.versionMask,
+                                           fixedMerkleRoot: job.fixedMerkleRoot) else { return entry }
         return Entry(job: earlier, generation: entry.generation)
     }
 }

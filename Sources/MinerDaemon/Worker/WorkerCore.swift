@@ -184,6 +184,7 @@ public struct WorkerCore {
         isAuthorized = false
         status.pool.state = .subscribing
         status.pool.url = url
+        status.pool.protocolName = PoolEndpoint.protocolName(url: url)
         if let mode = suggestionModes[url] { suggestionMode = mode }
         updateSuggestedDifficultyStatus()
         status.pool.connectedSince = moment.date
@@ -212,7 +213,8 @@ public struct WorkerCore {
         var actions: [Action] = [.log(.info, "version rolling \(mask.map { "mask " + WireEncoding.hex($0) } ?? "refused")")]
         if let current = jobs.current, let rebuilt = try? MiningJob(
             notify: current.job.notify, extranonce1: current.job.extranonce1,
-            extranonce2Size: current.job.extranonce2Size, difficulty: current.job.difficulty, versionMask: mask ?? 0)
+            extranonce2Size: current.job.extranonce2Size, difficulty: current.job.difficulty, versionMask: mask ?? 0,
+            fixedMerkleRoot: current.job.fixedMerkleRoot)
         {
             actions += install(rebuilt, epoch: current.epoch, generation: current.generation, clean: false)
         }
@@ -225,7 +227,7 @@ public struct WorkerCore {
             if let shareTarget = assignment.shareTarget {
                 job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
                                     extranonce2Size: assignment.extranonce2Size, shareTarget: shareTarget,
-                                    versionMask: assignment.versionMask ?? 0)
+                                    versionMask: assignment.versionMask ?? 0, fixedMerkleRoot: assignment.fixedMerkleRoot)
             } else {
                 job = try MiningJob(notify: assignment.notify, extranonce1: assignment.extranonce1,
                                     extranonce2Size: assignment.extranonce2Size, difficulty: assignment.difficulty,

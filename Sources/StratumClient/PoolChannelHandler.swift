@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import StratumProtocol
+import StratumV2Noise
 
 /// How one connection ended, handed back to the reconnect loop.
 struct ConnectionOutcome: Sendable {
@@ -10,25 +11,17 @@ struct ConnectionOutcome: Sendable {
     var extranonce1: [UInt8]?
 }
 
-/// The last handler of a pool connection: feeds lines to the `StratumSession` and performs the
-/// actions it returns. All protocol state lives in the session.
-///
-/// Its role: the client's `.current` connection (events go out, submits come in); a `.probe` of
-/// the primary while mining on a backup (events are kept, not emitted, until the client promotes
-/// it to current after its authorize answer); or a `.retired` backup after the switch to the
-/// primary (events are dropped, the shares it was sent are answered, then it closes).
-final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
-    enum Role {
-        case current, probe, retired
-    }
+/// The last handler of a pool connection: feeds what it reads (v1 lines, or v2 frames the Noise
+/// handler decrypted) to its session and performs the actions it returns. All protocol state
+/// lives in the session. A v1 session starts when the channel is active; a v2 session when the
+/// Noise handshake completed (`SV2HandshakeCompleted`).
+/// Its role (`PoolConnectionRole`) decides where its events go.
+final class PoolChannelHandler<Conversation: PoolConversation>: PoolConnectionHandler, ChannelInboundHandler,
+    RemovableChannelHandler
+{
+    typealias InboundIn = Conversation.Inbound
 
-    /// Most events a probe keeps before it is promoted (jobs beyond it drop the oldest).
-    static let maximumProbeBacklog = 256
-
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private var session: StratumSession
+    private var session: Conversation
     private let client: StratumClient
     private let logger: Logger
     private let tickInterval: Duration
@@ -38,14 +31,14 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private var isFinished = false
     private var reconnectRequest: (after: Duration, host: String?, port: Int?)?
     private var wasActive = false
-    private var role: Role
+    private var role: PoolConnectionRole
     private var probeBacklog: [StratumClientEvent] = []
     private let probeAnswerPromise: EventLoopPromise<Bool>
     private var probeAnswered = false
     private var drain: BackupDrain?
 
-    init(session: StratumSession, client: StratumClient, logger: Logger, tickInterval: Duration, eventLoop: any EventLoop,
-         role: Role = .current) {
+    init(session: Conversation, client: StratumClient, logger: Logger, tickInterval: Duration, eventLoop: any EventLoop,
+         role: PoolConnectionRole = .current) {
         self.session = session
         self.role = role
         self.outcomePromise = eventLoop.makePromise(of: ConnectionOutcome.self)
@@ -55,18 +48,15 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         self.tickInterval = tickInterval
     }
 
-    /// Completed when the connection is over (never fails).
     var outcome: EventLoopFuture<ConnectionOutcome> { outcomePromise.futureResult }
 
-    /// A probe's answer: true once authorized, false when it ended before (never fails).
     var probeAnswer: EventLoopFuture<Bool> { probeAnswerPromise.futureResult }
 
-    /// This connection's session number (`JobAssignment.epoch`, `ShareSubmission.epoch`).
     var epoch: UInt64 { session.configuration.epoch }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { start(context: context) }
+        if Conversation.startsWhenActive, context.channel.isActive { start(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -75,8 +65,17 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        start(context: context)
+        if Conversation.startsWhenActive { start(context: context) }
         context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if !Conversation.startsWhenActive, let handshake = event as? SV2HandshakeCompleted {
+            logger.log(level: role == .probe ? .debug : .info, "Stratum V2 handshake complete: the pool's certificate is valid",
+                       metadata: ["handshake_ms": "\(Int((handshake.duration / .milliseconds(1)).rounded()))"])
+            start(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -85,21 +84,18 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = unwrapInboundIn(data)
-        let now = ContinuousClock.now
-        let bytes = line.readableBytesView
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }  // keep-alive blank line
-        do {
-            let message = try JSONRPCMessage.parse(bytes)
-            perform(session.handle(.lineReceived(message, now: now)))
-        } catch {
-            logger.debug("unparsable line from pool", metadata: ["error": "\(error)", "bytes": "\(bytes.count)"])
-            perform(session.handle(.malformedLine("\(error)", now: now)))
-        }
+        perform(session.received(unwrapInboundIn(data), now: .now, logger: logger))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let why = PoolConnectionError.description(of: error)
+        if let noise = error as? SV2NoiseError {
+            // Before the session starts nothing else reports it (the attempt is a failed connect).
+            logger.log(level: role == .probe ? .warning : .error, "Stratum V2 connection refused: \(noise)")
+            finish(why: "\(noise)")
+            context.close(promise: nil)
+            return
+        }
         switch role {
         case .probe: logger.debug("primary probe connection error", metadata: ["error": "\(why)"])
         // The worker logs the disconnection with `why` as its reason: one line for the event.
@@ -113,19 +109,19 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Called on the event loop by `StratumClient.submit`.
     func submit(_ share: ShareSubmission, token: UInt64) {
-        perform(session.handle(.submit(share, token: token, now: .now)))
+        perform(session.submit(share, token: token, now: .now))
     }
 
     /// Called on the event loop by `StratumClient.suggestDifficulty`.
     func suggestDifficulty(_ value: Double) {
-        perform(session.handle(.suggestDifficulty(value, now: .now)))
+        perform(session.suggestDifficulty(value, now: .now))
     }
 
     /// Called on the event loop by the client when this probe's primary answered: it becomes the
     /// current connection (`adopt`) and the events it kept go out, in order. False when it is not
     /// an authorized, open probe any more.
     func promote() -> Bool {
-        guard role == .probe, !isFinished, session.phase == .mining, let context, context.channel.isActive else { return false }
+        guard role == .probe, !isFinished, session.isMining, let context, context.channel.isActive else { return false }
         role = .current
         client.adopt(self, eventLoop: context.eventLoop)
         client.emit(.connecting(url: session.configuration.poolURL, attempt: 1))
@@ -162,20 +158,20 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         guard role == .current else {
             // A probe: no submits and no carried shares come to it; its events wait for `promote`.
             probeBacklog.append(.connected(url: session.configuration.poolURL))
-            perform(session.handle(.connected(now: .now)))
+            perform(session.connected(now: .now))
             return
         }
         client.emit(.connected(url: session.configuration.poolURL))
         let carried = client.attach(self, eventLoop: context.eventLoop)
-        perform(session.handle(.connected(now: .now)))
+        perform(session.connected(now: .now))
         if !carried.isEmpty {
             logger.info("\(carried.count) unanswered share(s) from the previous connection: resubmitting if the session resumes")
-            perform(session.handle(.resubmit(carried, now: .now)))
+            perform(session.resubmit(carried, now: .now))
         }
     }
 
     private func tick() {
-        perform(session.handle(.tick(now: .now)))
+        perform(session.tick(now: .now))
         closeIfDrained()
     }
 
@@ -194,7 +190,7 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private func finish(why: String) {
         tickTask?.cancel()
         tickTask = nil
-        perform(session.handle(.closed(why)))
+        perform(session.closed(why))
         guard !isFinished else { return }
         isFinished = true
         if !probeAnswered {
@@ -220,22 +216,27 @@ final class StratumChannelHandler: ChannelInboundHandler, RemovableChannelHandle
                                  subscriptionID: session.subscriptionID, extranonce1: session.extranonce1)
     }
 
-    private func perform(_ actions: [StratumSession.Action]) {
+    private func perform(_ actions: [ConnectionAction]) {
         for action in actions {
             switch action {
-            case .send(let line, let method):
-                logger.trace("send", metadata: ["method": "\(method)"])  // never the line: it may hold the password
+            case .send(let output, let name):
+                logger.trace("send", metadata: ["method": "\(name)"])  // never the line: it may hold the password
                 guard let context, context.channel.isActive else { continue }
-                var buffer = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
-                buffer.writeString(line)
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+                switch output {
+                case .line(let line):
+                    var buffer = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
+                    buffer.writeString(line)
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    context.writeAndFlush(NIOAny(buffer), promise: nil)
+                case .frame(let frame):
+                    context.writeAndFlush(NIOAny(frame), promise: nil)
+                }
             case .emit(let event):
                 switch role {
                 case .current:
                     client.emit(event)
                 case .probe:
-                    if probeBacklog.count >= Self.maximumProbeBacklog { probeBacklog.removeFirst() }
+                    if probeBacklog.count >= PoolConnectionRole.maximumProbeBacklog { probeBacklog.removeFirst() }
                     probeBacklog.append(event)
                     if case .authorized = event, !probeAnswered {
                         probeAnswered = true
