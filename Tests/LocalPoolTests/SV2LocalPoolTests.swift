@@ -3,10 +3,10 @@ import MiningCore
 import StratumV2Protocol
 import XCTest
 
-/// `SV2LocalPool` on a real socket, with a plaintext client.
+/// `SV2LocalPool` on a real socket, with a plaintext client (`encrypted: false`).
 final class SV2LocalPoolTests: XCTestCase {
     func testPlaintextClientOpensAChannelAndGetsAShareAccepted() async throws {
-        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration(initialDifficulty: 0x1p-30))
+        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration(initialDifficulty: 0x1p-30, encrypted: false))
         let port = try await pool.start()
         let stats = try await Task.detached { () throws -> SV2PoolStats in
             let client = try SV2PlaintextTestClient(port: port)
@@ -53,7 +53,7 @@ final class SV2LocalPoolTests: XCTestCase {
     }
 
     func testReconnectThenDroppedConnection() async throws {
-        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration())
+        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration(encrypted: false))
         let port = try await pool.start()
         try await Task.detached {
             let client = try SV2PlaintextTestClient(port: port)

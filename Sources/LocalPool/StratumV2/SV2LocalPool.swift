@@ -4,10 +4,13 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Secp256k1
+import StratumV2Noise
 import StratumV2Protocol
 
 /// A Stratum V2 pool on loopback (tests): `SV2PoolCore` behind a TCP listener. Per connection the
-/// pipeline is the transport (bytes ↔ `SV2Frame`), then `SV2PoolConnectionHandler`.
+/// pipeline is the transport — `SV2NoiseHandler` as responder (sv2-spec §4), presenting a certificate
+/// the authority key signed for the static key, or `SV2PlaintextFrameHandler` when
+/// `configuration.encrypted` is false — then `SV2PoolConnectionHandler`.
 ///
 /// All state sits behind one lock, as in `LocalPool`: every frame is handled to completion under it,
 /// and every write it causes is queued on the connection's event loop while the lock is held, so a
@@ -20,11 +23,16 @@ public final class SV2LocalPool: Sendable {
     /// The x-only public key (32 bytes) of `configuration.authoritySecretKey`: what a client pins
     /// (sv2-spec §4.5.1 "authority public key").
     public let authorityPublicKeyXOnly: [UInt8]
+    /// The x-only public key (32 bytes) of the server's static Noise key (the one the certificate signs).
+    public let staticPublicKeyXOnly: [UInt8]
+    private let staticSecretKey: [UInt8]
 
     private struct State {
         var core: SV2PoolCore
         var channels: [SV2PoolSessionID: any Channel] = [:]
         var serverChannel: (any Channel)?
+        /// Signed by `start()` (its validity period is relative to that moment).
+        var certificate: SV2SignatureNoiseMessage?
         var timer: RepeatedTask?
         var started = false
         var stopped = false
@@ -44,8 +52,22 @@ public final class SV2LocalPool: Sendable {
         guard let authorityKey = Schnorr.publicKey(secretKey: configuration.authoritySecretKey) else {
             throw LocalPoolError.invalidConfiguration("the authority secret key is not a valid secp256k1 secret key")
         }
+        var staticSecretKey = configuration.staticSecretKey ?? []
+        var staticKey = Schnorr.publicKey(secretKey: staticSecretKey)
+        if configuration.staticSecretKey == nil {
+            // A random key: 32 random bytes are a valid secret key but with probability ~2^-128.
+            while staticKey == nil {
+                staticSecretKey = (0..<32).map { _ in UInt8.random(in: 0...255) }
+                staticKey = Schnorr.publicKey(secretKey: staticSecretKey)
+            }
+        }
+        guard let staticKey else {
+            throw LocalPoolError.invalidConfiguration("the static secret key is not a valid secp256k1 secret key")
+        }
         self.configuration = configuration
         self.authorityPublicKeyXOnly = authorityKey
+        self.staticSecretKey = staticSecretKey
+        self.staticPublicKeyXOnly = staticKey
         self.logger = logger
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
         (events, continuation) = AsyncStream.makeStream(of: SV2PoolEvent.self, bufferingPolicy: .bufferingNewest(10_000))
@@ -54,14 +76,23 @@ public final class SV2LocalPool: Sendable {
 
     // MARK: Lifecycle
 
-    /// Binds the listening socket and creates the first job; returns the bound port.
+    /// Signs the certificate (valid from `certificateValidFromOffset` to `certificateNotValidAfterOffset`
+    /// seconds from now), binds the listening socket and creates the first job; returns the bound port.
     public func start() async throws -> Int {
+        let now = Self.now()
+        let certificate = try SV2SignatureNoiseMessage.signed(
+            serverStaticKeyXOnly: staticPublicKeyXOnly, authoritySecretKey: configuration.authoritySecretKey,
+            validFrom: Self.unixTime(now, plus: configuration.certificateValidFromOffset),
+            notValidAfter: Self.unixTime(now, plus: configuration.certificateNotValidAfterOffset))
         try state.withLockedValue { state in
             guard !state.started else { throw LocalPoolError.alreadyStarted }
             state.started = true
-            _ = state.core.newJob(clean: true, now: Self.now())
+            state.certificate = certificate
+            _ = state.core.newJob(clean: true, now: now)
         }
         let maximumPayloadLength = configuration.maximumPayloadLength
+        let encrypted = configuration.encrypted
+        let staticSecretKey = staticSecretKey
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -69,9 +100,13 @@ public final class SV2LocalPool: Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    // TRANSPORT: SV2NoiseHandler(role: .responder(staticSecretKey:certificate:)) goes here
-                    // once it is on main; until then frames travel in plaintext (§3.2 framing only).
-                    try sync.addHandler(SV2PlaintextFrameHandler(maximumPayloadLength: maximumPayloadLength))
+                    if encrypted {
+                        try sync.addHandler(SV2NoiseHandler(
+                            role: .responder(staticSecretKey: staticSecretKey, certificate: certificate),
+                            maximumPayloadLength: maximumPayloadLength))
+                    } else {
+                        try sync.addHandler(SV2PlaintextFrameHandler(maximumPayloadLength: maximumPayloadLength))
+                    }
                     try sync.addHandler(SV2PoolConnectionHandler(pool: self))
                 }
             }
@@ -153,10 +188,20 @@ public final class SV2LocalPool: Sendable {
     }
 
     /// Makes the transport of every connection corrupt the next frame it seals, so the client's MAC
-    /// check fails (`SV2NoiseHandler.tamperWithNextFrame`). Not available on the plaintext transport:
-    /// see the TRANSPORT note in `start()`.
+    /// check fails (`SV2NoiseHandler.tamperWithNextFrame`, on each connection's event loop, queued
+    /// before any frame the pool sends after this call). Does nothing on the plaintext transport.
     public func tamperWithNextFrame() {
-        // TRANSPORT: calls SV2NoiseHandler.tamperWithNextFrame() on every connection's event loop.
+        let channels = state.withLockedValue { Array($0.channels.values) }
+        for channel in channels {
+            channel.eventLoop.execute {
+                try? channel.pipeline.syncOperations.handler(type: SV2NoiseHandler.self).tamperWithNextFrame()
+            }
+        }
+    }
+
+    /// The certificate connections are shown (nil before `start()`).
+    public var certificate: SV2SignatureNoiseMessage? {
+        state.withLockedValue { $0.certificate }
     }
 
     /// A snapshot of the counters.
@@ -202,6 +247,11 @@ public final class SV2LocalPool: Sendable {
 
     static func now() -> UInt32 {
         UInt32(clamping: Int64(Date().timeIntervalSince1970))
+    }
+
+    /// `now` moved by `offset` seconds, held to the U32 of the certificate's fields.
+    private static func unixTime(_ now: UInt32, plus offset: Int64) -> UInt32 {
+        UInt32(clamping: Int64(now) + offset)
     }
 
     private func update<T>(_ body: (inout SV2PoolCore) -> (T, [SV2PoolEffect])) -> T {

@@ -10,6 +10,9 @@ public struct SV2LocalPoolConfiguration: Sendable, Hashable {
     /// The difficulty every channel's initial target is made from (`Difficulty.target(for:)`);
     /// fractions below 1 are allowed.
     public var initialDifficulty: Double
+    /// Serve the Noise transport (sv2-spec §4: NX handshake, certificate, encrypted frames). False
+    /// serves plaintext frames (§3.2 framing only), for a test client that speaks no Noise.
+    public var encrypted: Bool
     /// The pool's authority secret key (32 bytes): it signs the certificate of the static key
     /// (sv2-spec §4.5.1). Defaults to `SV2LocalPoolConfiguration.testAuthoritySecretKey`.
     public var authoritySecretKey: [UInt8]
@@ -52,7 +55,7 @@ public struct SV2LocalPoolConfiguration: Sendable, Hashable {
     /// use it for anything real.
     public static let testAuthoritySecretKey = SHA256.hash(Array("SwiftMiner SV2LocalPool test authority".utf8))
 
-    public init(host: String = "127.0.0.1", port: Int = 0, initialDifficulty: Double = 1,
+    public init(host: String = "127.0.0.1", port: Int = 0, initialDifficulty: Double = 1, encrypted: Bool = true,
                 authoritySecretKey: [UInt8] = SV2LocalPoolConfiguration.testAuthoritySecretKey,
                 staticSecretKey: [UInt8]? = nil, certificateValidFromOffset: Int64 = -3600,
                 certificateNotValidAfterOffset: Int64 = 86_400, standardChannels: Bool = true, batchSuccesses: Int = 1,
@@ -62,6 +65,7 @@ public struct SV2LocalPoolConfiguration: Sendable, Hashable {
         self.host = host
         self.port = port
         self.initialDifficulty = initialDifficulty
+        self.encrypted = encrypted
         self.authoritySecretKey = authoritySecretKey
         self.staticSecretKey = staticSecretKey
         self.certificateValidFromOffset = certificateValidFromOffset
