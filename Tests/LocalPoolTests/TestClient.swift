@@ -87,6 +87,23 @@ final class TestClient {
         }
     }
 
+    /// Bytes received and not yet read, or the next chunk from the socket; nil at end of stream.
+    /// Throws on timeout. (For binary protocols: Stratum V2 frames.)
+    func readBytes() throws -> [UInt8]? {
+        if !buffer.isEmpty {
+            defer { buffer.removeAll() }
+            return buffer
+        }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count == 0 || (count < 0 && errno == ECONNRESET) {
+            closedByPeer = true
+            return nil
+        }
+        if count < 0 { throw TestClientError(description: "recv timed out or failed (errno \(errno))") }
+        return Array(chunk[..<count])
+    }
+
     func readMessage() throws -> JSONValue? {
         guard let line = try readLine() else { return nil }
         return try JSONValue.parse(line)
