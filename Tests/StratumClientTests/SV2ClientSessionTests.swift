@@ -46,7 +46,7 @@ final class SV2ClientSessionTests: XCTestCase {
         guard case .setupConnection(let message)? = setup.first else { XCTFail("no SetupConnection"); return (session, []) }
         XCTAssertEqual(message.subProtocol, SetupConnection.SubProtocol.mining)
         XCTAssertEqual(message.minVersion, 2)
-        XCTAssertNotEqual(message.flags & MiningSetupFlags.requiresStandardJobs, 0)
+        XCTAssertEqual(message.flags, MiningSetupFlags.requiresVersionRolling, "no REQUIRES_STANDARD_JOBS: group jobs are understood")
         XCTAssertEqual(message.endpointPort, 3336)
         let open = sent(receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(usedVersion: 2, flags: 0))))
         guard case .openStandardMiningChannel(let request)? = open.first else { XCTFail("no OpenStandardMiningChannel"); return (session, []) }
@@ -202,6 +202,14 @@ final class SV2ClientSessionTests: XCTestCase {
         }
         XCTAssertEqual(message.extranonce, [0, 0, 0, 0] + (1...16).map { UInt8($0) })
         XCTAssertEqual(message.version, 0x2000_0000)
+    }
+
+    func testAPoolThatRequiresExtendedChannelsGetsOneAtOnce() throws {
+        var session = makeSession()
+        _ = session.handle(.connected(now: t0))
+        let open = receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(
+            usedVersion: 2, flags: MiningSetupSuccessFlags.requiresExtendedChannels)))
+        guard case .openExtendedMiningChannel? = sent(open).first else { return XCTFail("expected an extended channel: \(open)") }
     }
 
     func testAnExtendedJobForTheGroupOfAStandardChannelGetsItsMerkleRootComputed() throws {

@@ -153,10 +153,10 @@ public struct SV2ClientSession {
         phase = .settingUp
         setupDeadline = now + configuration.client.timers.subscribeTimeout
         let endpoint = PoolEndpoint(url: configuration.poolURL)
-        // REQUIRES_STANDARD_JOBS for a standard channel: our standard channel cannot take extended
-        // jobs through a group channel (§5.3.1); version rolling is what the engine does.
-        var flags = MiningSetupFlags.requiresVersionRolling
-        if requestedKind == .standard { flags |= MiningSetupFlags.requiresStandardJobs }
+        // Version rolling is what the engine does. No REQUIRES_STANDARD_JOBS (§5.3.1): a standard
+        // channel here also takes extended jobs sent to its group channel (`emit`), so a pool that
+        // serves only extended channels need not refuse the connection.
+        let flags = MiningSetupFlags.requiresVersionRolling
         let setup = SetupConnection(
             flags: flags, endpointHost: Self.string(endpoint?.host ?? ""), endpointPort: UInt16(clamping: endpoint?.port ?? 0),
             vendor: "SwiftMiner", hardwareVersion: "cpu", firmware: Self.string(configuration.client.userAgent),
@@ -203,8 +203,12 @@ public struct SV2ClientSession {
 
     private mutating func receive(_ message: SV2AnyMessage, now: Instant) -> [Action] {
         switch message {
-        case .setupConnectionSuccess:
+        case .setupConnectionSuccess(let success):
             guard phase == .settingUp else { return unexpected("SetupConnection.Success") }
+            if requestedKind == .standard, success.flags & MiningSetupSuccessFlags.requiresExtendedChannels != 0 {
+                requestedKind = .extended
+                return [.emit(.poolMessage("the pool requires extended channels; opening an extended channel"))] + openChannel()
+            }
             return openChannel()
         case .setupConnectionError(let error):
             return close(.subscribeFailed("the pool refused SetupConnection: \(error.errorCode.text)"))
