@@ -29,6 +29,19 @@ private final class Flag: @unchecked Sendable {
     var value = false
 }
 
+/// Writes a frame as soon as the handshake completes (as a client sends SetupConnection).
+private final class WriteOnHandshake: ChannelInboundHandler {
+    typealias InboundIn = SV2Frame
+    typealias OutboundOut = SV2Frame
+    let frame: SV2Frame
+    init(frame: SV2Frame) { self.frame = frame }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is SV2HandshakeCompleted { context.writeAndFlush(Self.wrapOutboundOut(frame), promise: nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
 /// `SV2NoiseHandler` on two EmbeddedChannels wired back to back.
 final class SV2NoiseHandlerTests: XCTestCase {
     private struct Side {
@@ -111,6 +124,17 @@ final class SV2NoiseHandlerTests: XCTestCase {
         XCTAssertEqual(responder.recorder.log, ["handshake", "frame"])
         XCTAssertEqual(initiator.recorder.log, ["handshake"])
         XCTAssertTrue(writeSucceeded.value)
+    }
+
+    func testFramesWrittenBeforeTheHandshakeGoOutBeforeThoseWrittenOnItsEvent() throws {
+        let initiator = try makeInitiator(), responder = try makeResponder()
+        let early = SV2Frame(isChannelMessage: false, messageType: 0x01, payload: [1])
+        let onEvent = SV2Frame(isChannelMessage: false, messageType: 0x02, payload: [2])
+        try initiator.channel.pipeline.syncOperations.addHandler(WriteOnHandshake(frame: onEvent))
+        initiator.channel.writeAndFlush(early, promise: nil)
+        try pump(initiator.channel, responder.channel)
+        XCTAssertEqual(try responder.channel.readInbound(as: SV2Frame.self), early)
+        XCTAssertEqual(try responder.channel.readInbound(as: SV2Frame.self), onEvent)
     }
 
     func testATamperedFrameIsADecryptionFailureAndClosesThePeer() throws {
