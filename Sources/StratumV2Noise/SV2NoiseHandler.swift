@@ -172,15 +172,14 @@ public final class SV2NoiseHandler: ChannelDuplexHandler {
         return handshakeStart.duration(to: ContinuousClock.now)
     }
 
-    /// Switches to frames: the event first, then the frames written meanwhile, then what the peer
-    /// sent after its last handshake byte.
+    /// Switches to frames: first the frames written meanwhile go out (so they precede anything written
+    /// in answer to the event), then the event, then the frames in what the peer sent after its last
+    /// handshake byte.
     private func complete(context: ChannelHandlerContext, transport: SV2TransportCipher,
                           event: SV2HandshakeCompleted, leftover: [UInt8]) {
         self.transport = transport
         decoder = transport.makeDecoder(maximumPayloadLength: maximumPayloadLength)
         phase = .established
-        context.fireUserInboundEventTriggered(event)
-        guard phase == .established else { return }
         let writes = pendingWrites
         pendingWrites = []
         for write in writes { send(context: context, frame: write.frame, promise: write.promise) }
@@ -188,6 +187,7 @@ public final class SV2NoiseHandler: ChannelDuplexHandler {
             flushPending = false
             context.flush()
         }
+        context.fireUserInboundEventTriggered(event)
         if !leftover.isEmpty, phase == .established {
             decoder?.append(leftover)
             deliverFrames(context: context)
