@@ -30,6 +30,9 @@ public final class SV2LocalPool: Sendable {
     private struct State {
         var core: SV2PoolCore
         var channels: [SV2PoolSessionID: any Channel] = [:]
+        /// While set, SubmitShares frames wait here unjudged (`holdSubmits`), in arrival order.
+        var holdingSubmits = false
+        var heldSubmits: [(frame: SV2Frame, session: SV2PoolSessionID)] = []
         var serverChannel: (any Channel)?
         /// Signed by `start()` (its validity period is relative to that moment).
         var certificate: SV2SignatureNoiseMessage?
@@ -228,7 +231,34 @@ public final class SV2LocalPool: Sendable {
 
     func received(_ frame: SV2Frame, session: SV2PoolSessionID) {
         state.withLockedValue { state in
+            let type = frame.header.messageType
+            if state.holdingSubmits, type == SV2MessageType.submitSharesStandard || type == SV2MessageType.submitSharesExtended {
+                state.heldSubmits.append((frame, session))
+                return
+            }
             apply(state.core.handle(frame, session: session, now: Self.now()), in: &state)
+        }
+    }
+
+    /// From now on shares are kept unjudged until `releaseHeldSubmits()`: a test makes shares be "in
+    /// flight" while it moves the pool to a new block.
+    public func holdSubmits() {
+        state.withLockedValue { $0.holdingSubmits = true }
+    }
+
+    /// Shares received and not yet judged while held.
+    public var heldSubmitCount: Int { state.withLockedValue { $0.heldSubmits.count } }
+
+    /// Judges the held shares now, in arrival order (against the pool's state as it is now), and
+    /// stops holding.
+    public func releaseHeldSubmits() {
+        state.withLockedValue { state in
+            state.holdingSubmits = false
+            let held = state.heldSubmits
+            state.heldSubmits = []
+            for (frame, session) in held where state.channels[session] != nil {
+                apply(state.core.handle(frame, session: session, now: Self.now()), in: &state)
+            }
         }
     }
 
