@@ -1,4 +1,6 @@
 import Configuration
+import FarmProxy
+import FarmProxyCore
 import Foundation
 import LocalPool
 import Logging
@@ -237,5 +239,41 @@ final class EndToEndStratumV2Tests: XCTestCase {
         XCTAssertTrue(pools.last?.hasPrefix("stratum2+tcp://") ?? false, "the last shares on the v2 primary")
         XCTAssertGreaterThanOrEqual(v1.accepted, 2)
         try run.assertBooks()
+    }
+}
+
+/// The farm proxy with a Stratum V2 upstream: its v1 miners' shares reach the v2 pool on one
+/// extended channel, each miner rolling its own slice of the channel's extranonce.
+final class EndToEndStratumV2ProxyTests: XCTestCase {
+    func testV1MinersBehindTheProxyMineOnAV2Pool() async throws {
+        let d = EndToEndRun.difficulty
+        let pool = try SV2LocalPool(configuration: SV2LocalPoolConfiguration(initialDifficulty: 2 * d, jobInterval: 0, nbits: 0x1d00_ffff),
+                                    logger: Logger(label: "sv2.pool") { _ in SwiftLogNoOpLogHandler() })
+        let port = try await pool.start()
+        let url = "stratum2+tcp://127.0.0.1:\(port)/\(SV2AuthorityKey(xOnly: pool.authorityPublicKeyXOnly)!.base58)"
+        let proxy = try await ProxyRun(pools: [PoolConfiguration(url: url, difficultySuggestion: .off, stratumV2Channel: .extended)]) {
+            $0.downstreamMinimumDifficulty = d / 4
+            $0.downstreamMaximumDifficulty = d
+        }
+        await proxy.waitForUpstream()
+        let daemons = try (1...2).map { try ProxiedDaemon(proxyPort: proxy.port, user: "farm.rig\($0)") }
+        await expectWithin(.seconds(30), "both daemons' shares accepted by the v2 pool: "
+                           + "\(daemons.map { proxy.tally(user: $0.user).description })") {
+            daemons.allSatisfy { proxy.tally(user: $0.user).acceptedByPool >= 1 } && pool.stats.accepted >= 3
+        }
+        for daemon in daemons { try await daemon.stop() }
+        await expectWithin(.seconds(5), "every forward answered") { proxy.status.core.pendingForwards == 0 }
+        let status = proxy.status
+        await proxy.stop()
+        let stats = pool.stats
+        await pool.stop()
+        print("sv2 e2e proxy upstream: pool accepted \(stats.accepted), rejected \(stats.rejected) \(stats.rejectedByErrorCode); "
+              + "proxy accepted by pool \(status.core.totals.acceptedByPool), valid locally \(status.core.totals.validLocally)")
+        XCTAssertEqual(stats.channelsOpened, [.extended: 1], "one extended channel for the whole farm")
+        XCTAssertEqual(stats.rejected, 0, "\(stats.rejectedByErrorCode)")
+        XCTAssertEqual(status.core.totals.acceptedByPool, stats.accepted, "the proxy's books agree with the pool's")
+        XCTAssertEqual(status.core.totals.rejectedByPool, 0)
+        XCTAssertEqual(status.core.totals.lost, 0)
+        for daemon in daemons { daemon.assertAgrees(with: proxy) }
     }
 }
