@@ -51,6 +51,7 @@ enum MonitoringFixtures {
         worker.name = name
         worker.user = "alice.\(name)"
         worker.pool.url = url
+        worker.pool.protocolName = url.hasPrefix("stratum+ssl") ? "stratum-v2" : "stratum-v1"  // both kinds in one document
         worker.pool.state = state
         worker.pool.connectedSince = Timestamp.parse("2025-01-02T02:05:00.000Z")
         worker.pool.difficulty = 512

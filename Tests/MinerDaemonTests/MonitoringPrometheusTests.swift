@@ -70,6 +70,9 @@ final class MonitoringPrometheusTests: XCTestCase {
             XCTAssertEqual(families.value("swiftminer_suggested_difficulty", ["worker": name, "pool": poolLabel]),
                            pool["suggested_difficulty"]?.doubleValue, "present exactly when status.json has a value")
             XCTAssertEqual(families.value("swiftminer_pool_reconnects_total", w), pool["reconnects"]!.doubleValue!)
+            let protocolName = try XCTUnwrap(pool["protocol"]?.stringValue)
+            XCTAssertEqual(families.value("swiftminer_pool_protocol", ["worker": name, "pool": poolLabel, "protocol": protocolName]), 1)
+            XCTAssertEqual(families.family("swiftminer_pool_protocol")?.samples.filter { $0.labels["worker"] == name }.count, 1)
             let state = pool["state"]!.stringValue!
             XCTAssertEqual(families.value("swiftminer_pool_connected", w), state == "mining" ? 1 : 0)
             for candidate in PoolState.allCases.map(\.rawValue) {
