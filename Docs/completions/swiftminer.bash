@@ -269,7 +269,7 @@ _swiftminer_proxy() {
 
 _swiftminer_demo() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--stratum-v2 --version -h --help)
     repeating_options=()
     non_repeating_options=(--seconds -t --threads --kernel --config --log-level)
     __swiftminer_offer_flags_options 0
