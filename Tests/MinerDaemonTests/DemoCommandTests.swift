@@ -58,6 +58,28 @@ final class DemoCommandTests: XCTestCase {
         let status = try SwiftMinerBinary.run(["status", "--status-file", directory + "/status.json", "--json"])
         XCTAssertEqual(try JSONValue.parse(Array(status.stdout.utf8))["shares"]?["accepted"]?.integerValue, Int64(accepted))
     }
+
+    /// `demo --stratum-v2`: the same daemon against the embedded Stratum V2 pool; the handshake is
+    /// logged and every share the pool printed as accepted is counted accepted by the miner.
+    func testDemoMinesOnTheEmbeddedStratumV2Pool() throws {
+        let directory = try temporaryDirectory()
+        let config = directory + "/demo.toml"
+        try """
+        [miner]
+        status_file = "\(directory)/status.json"
+        share_log = "\(directory)/shares.jsonl"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try SwiftMinerBinary.run(["demo", "--stratum-v2", "--seconds", "6", "--threads", "1", "--config", config])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("demo Stratum V2 pool listening on stratum2+tcp://127.0.0.1:"), run.stdout)
+        XCTAssertTrue(run.stderr.contains("Stratum V2 handshake complete"), run.stderr)
+        let accepted = run.stdout.split(separator: "\n").filter { $0.hasPrefix("pool: accepted share") }.count
+        XCTAssertGreaterThan(accepted, 0, run.stdout)
+        XCTAssertTrue(run.stdout.contains("demo finished: pool accepted \(accepted), rejected 0; miner counted accepted \(accepted)"),
+                      run.stdout)
+        let status = try JSONValue.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: directory + "/status.json"))))
+        XCTAssertEqual(status["workers"]?.arrayValue?.first?["pool"]?["protocol"]?.stringValue, "stratum-v2")
+    }
 }
 
 /// A port nobody listens on right now (bind to 0, read it, close).
