@@ -1,3 +1,4 @@
+import MiningCore
 import Secp256k1
 
 /// A Stratum V2 pool's authority public key: the 32-byte x-only secp256k1 key that signs the
@@ -35,7 +36,7 @@ public struct SV2AuthorityKey: Sendable, Hashable, CustomStringConvertible {
     public init(base58 text: String) throws(ParseError) {
         let payload: [UInt8]
         do {
-            payload = try Base58Check.decode(text)
+            payload = try Base58Check.decodeBody(text)
         } catch {
             throw .encoding(error)
         }
@@ -48,7 +49,7 @@ public struct SV2AuthorityKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL form: base58check of `[1, 0] ‖ key`.
     public var base58: String {
-        Base58Check.encode([UInt8(Self.version & 0xFF), UInt8(Self.version >> 8)] + xOnly)
+        Base58Check.encode(body: [UInt8(Self.version & 0xFF), UInt8(Self.version >> 8)] + xOnly)
     }
 
     public var description: String { base58 }

@@ -1,3 +1,5 @@
+import MiningCore
+
 /// A payout address decoded to the output script the coinbase pays, for one chain.
 ///
 /// Legacy: Base58Check P2PKH (`OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG`) and P2SH

@@ -8,8 +8,7 @@ import StratumV2Protocol
 public struct SV2EncryptedFrameDecoder: Sendable {
     public let maximumPayloadLength: Int
     private var cipher: NoiseCipherState
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var queue = SV2ByteQueue()
     /// The header already decrypted whose payload is still arriving.
     private var pendingHeader: SV2FrameHeader?
     private var failure: SV2NoiseError?
@@ -21,15 +20,9 @@ public struct SV2EncryptedFrameDecoder: Sendable {
     }
 
     /// Bytes received and not yet consumed (a decrypted header's 22 bytes count as consumed).
-    public var bufferedByteCount: Int { buffer.count - start }
+    public var bufferedByteCount: Int { queue.count }
 
-    public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        if start > 0, start >= buffer.count / 2 {
-            buffer.removeFirst(start)
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 { queue.append(bytes) }
 
     public mutating func nextFrame() throws(SV2NoiseError) -> SV2Frame? {
         if let failure { throw failure }
@@ -44,7 +37,7 @@ public struct SV2EncryptedFrameDecoder: Sendable {
     private mutating func decodeNext() throws(SV2NoiseError) -> SV2Frame? {
         if pendingHeader == nil {
             guard bufferedByteCount >= SV2EncryptedLayout.encryptedHeaderLength else { return nil }
-            let plain = try cipher.decryptWithAd([], take(SV2EncryptedLayout.encryptedHeaderLength))
+            let plain = try cipher.decryptWithAd([], queue.take(SV2EncryptedLayout.encryptedHeaderLength))
             var reader = SV2Reader(plain)
             guard let header = try? SV2FrameHeader(from: &reader) else { throw .decryptionFailed }
             guard header.messageLength <= maximumPayloadLength else {
@@ -60,22 +53,11 @@ public struct SV2EncryptedFrameDecoder: Sendable {
         var remaining = header.messageLength
         while remaining > 0 {
             let chunk = min(remaining, SV2EncryptedLayout.maxPlaintextChunk)
-            payload += try cipher.decryptWithAd([], take(chunk + SV2EncryptedLayout.macLength))
+            payload += try cipher.decryptWithAd([], queue.take(chunk + SV2EncryptedLayout.macLength))
             remaining -= chunk
         }
         pendingHeader = nil
-        if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        }
         return SV2Frame(extensionType: header.extensionType, isChannelMessage: header.isChannelMessage,
                         messageType: header.messageType, payload: payload)
-    }
-
-    /// The next `count` buffered bytes (the caller has checked they are there).
-    private mutating func take(_ count: Int) -> [UInt8] {
-        let bytes = Array(buffer[start..<(start + count)])
-        start += count
-        return bytes
     }
 }

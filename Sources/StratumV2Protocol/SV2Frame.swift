@@ -103,39 +103,27 @@ public struct SV2FrameDecoder: Sendable {
     public static let defaultMaximumPayloadLength = 1 << 20
 
     public let maximumPayloadLength: Int
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var queue = SV2ByteQueue()
 
     public init(maximumPayloadLength: Int = SV2FrameDecoder.defaultMaximumPayloadLength) {
         self.maximumPayloadLength = Swift.min(Swift.max(0, maximumPayloadLength), Self.absoluteMaximumPayloadLength)
     }
 
     /// Bytes received and not yet returned in a frame.
-    public var bufferedByteCount: Int { buffer.count - start }
+    public var bufferedByteCount: Int { queue.count }
 
-    public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        if start > 0, start >= buffer.count / 2 {
-            buffer.removeFirst(start)
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 { queue.append(bytes) }
 
     public mutating func nextFrame() throws -> SV2Frame? {
-        guard bufferedByteCount >= SV2FrameHeader.length else { return nil }
-        var reader = SV2Reader(Array(buffer[start..<(start + SV2FrameHeader.length)]))
+        guard queue.count >= SV2FrameHeader.length else { return nil }
+        var reader = SV2Reader(queue.peek(SV2FrameHeader.length))
         let header = try SV2FrameHeader(from: &reader)
         guard header.messageLength <= maximumPayloadLength else {
             throw SV2CodecError.frameTooLarge(length: header.messageLength, maximum: maximumPayloadLength)
         }
-        let total = SV2FrameHeader.length + header.messageLength
-        guard bufferedByteCount >= total else { return nil }
-        let payload = Array(buffer[(start + SV2FrameHeader.length)..<(start + total)])
-        start += total
-        if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        }
+        guard queue.count >= SV2FrameHeader.length + header.messageLength else { return nil }
+        _ = queue.take(SV2FrameHeader.length)
+        let payload = queue.take(header.messageLength)
         return SV2Frame(extensionType: header.extensionType, isChannelMessage: header.isChannelMessage,
                         messageType: header.messageType, payload: payload)
     }

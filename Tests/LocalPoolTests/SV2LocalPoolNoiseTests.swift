@@ -20,22 +20,7 @@ final class SV2LocalPoolNoiseTests: XCTestCase {
         XCTAssertEqual(authority.count, 32)
         let accepted = try await Task.detached { () throws -> UInt32 in
             let client = try SV2NoiseTestClient(port: port, authorityKeyXOnly: authority, now: unixNow())
-            try client.send(testSetup)
-            guard case .setupConnectionSuccess? = try client.receive() else { throw TestClientError(description: "no setup") }
-            try client.send(OpenStandardMiningChannel(requestID: 1, userIdentity: "tester", nominalHashRate: 1e6, maxTarget: .max))
-            let opening = try client.receive(3)
-            guard case .openStandardMiningChannelSuccess(let success) = opening[0] else {
-                throw TestClientError(description: "got \(opening)")
-            }
-            var work = SV2TestWork(channelID: success.channelID,
-                                   target: UInt256(littleEndianBytes: success.target.littleEndianBytes)!,
-                                   extranoncePrefix: success.extranoncePrefix, extranonceSize: 0)
-            work.apply(opening)
-            let jobID = try XCTUnwrap(work.activeJobID)
-            let nonce = try XCTUnwrap(work.findNonce(jobID: jobID) { $0 <= work.target })
-            try client.send(SubmitSharesStandard(channelID: work.channelID, sequenceNumber: 1, jobID: jobID, nonce: nonce,
-                                                 ntime: work.minNTime, version: work.standardJobs[jobID]!.version))
-            guard case .submitSharesSuccess(let answer)? = try client.receive() else {
+            guard case .submitSharesSuccess(let answer)? = try client.mineOneStandardShare().answer else {
                 throw TestClientError(description: "share not accepted")
             }
             return answer.newSubmitsAcceptedCount

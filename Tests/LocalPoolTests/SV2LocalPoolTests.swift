@@ -10,26 +10,9 @@ final class SV2LocalPoolTests: XCTestCase {
         let port = try await pool.start()
         let stats = try await Task.detached { () throws -> SV2PoolStats in
             let client = try SV2PlaintextTestClient(port: port)
-            try client.send(SetupConnection(flags: 0, endpointHost: "127.0.0.1", endpointPort: UInt16(port), vendor: "tests",
-                                            hardwareVersion: "cpu", firmware: "", deviceID: ""))
-            guard case .setupConnectionSuccess(let setup)? = try client.receive() else {
-                throw TestClientError(description: "no SetupConnection.Success")
-            }
+            let (setup, answer) = try client.mineOneStandardShare(endpointPort: UInt16(port))
             XCTAssertEqual(setup.usedVersion, 2)
-            try client.send(OpenStandardMiningChannel(requestID: 1, userIdentity: "tester", nominalHashRate: 1e6, maxTarget: .max))
-            let opening = try client.receive(3)
-            guard case .openStandardMiningChannelSuccess(let success) = opening[0] else {
-                throw TestClientError(description: "got \(opening)")
-            }
-            var work = SV2TestWork(channelID: success.channelID,
-                                   target: UInt256(littleEndianBytes: success.target.littleEndianBytes)!,
-                                   extranoncePrefix: success.extranoncePrefix, extranonceSize: 0)
-            work.apply(opening)
-            let jobID = try XCTUnwrap(work.activeJobID)
-            let nonce = try XCTUnwrap(work.findNonce(jobID: jobID) { $0 <= work.target })
-            try client.send(SubmitSharesStandard(channelID: work.channelID, sequenceNumber: 1, jobID: jobID, nonce: nonce,
-                                                 ntime: work.minNTime, version: work.standardJobs[jobID]!.version))
-            guard case .submitSharesSuccess(let accepted)? = try client.receive() else {
+            guard case .submitSharesSuccess(let accepted)? = answer else {
                 throw TestClientError(description: "share not accepted")
             }
             XCTAssertEqual(accepted.newSubmitsAcceptedCount, 1)

@@ -5,8 +5,8 @@ import XCTest
 /// A Stratum V2 client over a blocking socket that runs the Noise NX handshake as initiator with the
 /// pure `SV2NoiseInitiator` (sv2-spec §4.5), then seals and opens frames (§4.6) — independent of the
 /// NIO handler the pool uses.
-final class SV2NoiseTestClient {
-    private let socket: TestClient
+final class SV2NoiseTestClient: SV2TestConnection {
+    let socket: TestClient
     private var transport: SV2TransportCipher
     private var decoder: SV2EncryptedFrameDecoder
     /// What the handshake established: the transport ciphers, the server's static key and certificate.
@@ -30,24 +30,7 @@ final class SV2NoiseTestClient {
         decoder.append(received[SV2HandshakeLayout.act2Length...])
     }
 
-    func send(_ message: some SV2Message) throws {
-        socket.sendRaw(transport.seal(try message.frame()))
-    }
-
-    /// The next message; nil when the pool closed the connection. Throws `SV2NoiseError` for a frame
-    /// whose MAC does not check, or on timeout.
-    func receive() throws -> SV2AnyMessage? {
-        while true {
-            if let frame = try decoder.nextFrame() { return try SV2AnyMessage(frame: frame) }
-            guard let bytes = try socket.readBytes() else { return nil }
-            decoder.append(bytes)
-        }
-    }
-
-    func receive(_ count: Int) throws -> [SV2AnyMessage] {
-        try (0..<count).map { _ in
-            guard let message = try receive() else { throw TestClientError(description: "closed by the pool") }
-            return message
-        }
-    }
+    func sendFrame(_ frame: SV2Frame) { socket.sendRaw(transport.seal(frame)) }
+    func appendReceived(_ bytes: [UInt8]) { decoder.append(bytes) }
+    func nextFrame() throws -> SV2Frame? { try decoder.nextFrame() }
 }

@@ -96,12 +96,11 @@ public final class SV2LocalPool: Sendable {
         let maximumPayloadLength = configuration.maximumPayloadLength
         let encrypted = configuration.encrypted
         let staticSecretKey = staticSecretKey
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
+        let listening: (server: any Channel, port: Int, timer: RepeatedTask?)
+        do {
+            listening = try await PoolListener.bind(
+                group: group, host: configuration.host, port: configuration.port, jobInterval: configuration.jobInterval,
+                initialize: { [self] channel in
                     let sync = channel.pipeline.syncOperations
                     if encrypted {
                         try sync.addHandler(SV2NoiseHandler(
@@ -111,23 +110,13 @@ public final class SV2LocalPool: Sendable {
                         try sync.addHandler(SV2PlaintextFrameHandler(maximumPayloadLength: maximumPayloadLength))
                     }
                     try sync.addHandler(SV2PoolConnectionHandler(pool: self))
-                }
-            }
-        let server: any Channel
-        do {
-            server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+                },
+                newJob: { [weak self] in self?.broadcastNewJob(clean: false) })
         } catch {
             state.withLockedValue { $0.started = false }
             throw error
         }
-        let port = server.localAddress?.port ?? configuration.port
-        var timer: RepeatedTask? = nil
-        if configuration.jobInterval > 0 {
-            let interval = TimeAmount.nanoseconds(Int64(min(configuration.jobInterval, 365 * 86_400) * 1e9))
-            timer = server.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
-                self?.broadcastNewJob(clean: false)
-            }
-        }
+        let (server, port, timer) = listening
         state.withLockedValue { state in
             state.serverChannel = server
             state.timer = timer
@@ -146,9 +135,7 @@ public final class SV2LocalPool: Sendable {
             }
             return (state.serverChannel, state.timer, Array(state.channels.values))
         }
-        timer?.cancel()
-        try? await server?.close()
-        for channel in channels { try? await channel.close() }
+        await PoolListener.close(server: server, timer: timer, connections: channels)
         continuation.finish()
     }
 

@@ -219,23 +219,9 @@ public struct SV2ClientSession {
                                   extranonceSize: 0), now: now)
         case .openExtendedMiningChannelSuccess(let success):
             guard phase == .openingChannel, requestedKind == .extended else { return unexpected("OpenExtendedMiningChannel.Success") }
-            let size = Int(success.extranonceSize)
-            guard size >= 1, size <= 32, success.extranoncePrefix.count + size <= 32 else {
-                return close(.protocolViolation("extended channel with extranonce_size \(size) and a "
-                    + "\(success.extranoncePrefix.count)-byte prefix (at most 32 bytes in all)"))
-            }
-            return opened(Channel(id: success.channelID, kind: .extended, groupID: success.groupChannelID,
-                                  target: Self.target(success.target), extranoncePrefix: success.extranoncePrefix,
-                                  extranonceSize: size), now: now)
+            return openedExtended(success, now: now)
         case .openMiningChannelError(let error):
-            let code = error.errorCode.text
-            if requestedKind == .standard, !retriedAsExtended {
-                retriedAsExtended = true
-                requestedKind = .extended
-                return [.emit(.poolMessage("the pool refused a standard channel (\(code)); opening an extended channel"))]
-                    + openChannel()
-            }
-            return close(.authorizationFailed("the pool refused to open a mining channel: \(code)"))
+            return channelRefused(error.errorCode.text)
         case .newMiningJob(let job):
             guard isOurs(job.channelID) else { return notOurs() }
             return store(Job(id: job.jobID, version: job.version, versionRollingAllowed: true,
@@ -268,12 +254,7 @@ public struct SV2ClientSession {
             return acknowledged(upTo: success.lastSequenceNumber, count: success.newSubmitsAcceptedCount)
         case .submitSharesError(let error):
             guard isOurs(error.channelID) else { return notOurs() }
-            guard let answered = pending.removeValue(forKey: error.sequenceNumber) else {
-                protocolErrorCount += 1
-                return [.emit(.protocolError("SubmitShares.Error for sequence number \(error.sequenceNumber), which is not pending"))]
-            }
-            let code = error.errorCode.text
-            return [.resolve(token: answered.token, .rejected(SV2ErrorCode.rejectReason(code), message: code))]
+            return refused(error)
         case .updateChannelError(let error):
             return [.emit(.poolMessage("the pool refused UpdateChannel: \(error.errorCode.text)"))]
         case .closeChannel(let message):
@@ -287,6 +268,29 @@ public struct SV2ClientSession {
              .submitSharesExtended, .updateChannel:
             return unexpected("a client's message")
         }
+    }
+
+    private mutating func openedExtended(_ success: OpenExtendedMiningChannelSuccess, now: Instant) -> [Action] {
+        let size = Int(success.extranonceSize)
+        guard size >= 1, size <= 32, success.extranoncePrefix.count + size <= 32 else {
+            return close(.protocolViolation("extended channel with extranonce_size \(size) and a "
+                + "\(success.extranoncePrefix.count)-byte prefix (at most 32 bytes in all)"))
+        }
+        return opened(Channel(id: success.channelID, kind: .extended, groupID: success.groupChannelID,
+                              target: Self.target(success.target), extranoncePrefix: success.extranoncePrefix,
+                              extranonceSize: size), now: now)
+    }
+
+    /// OpenMiningChannel.Error: a refused standard channel is asked for once more as extended; any
+    /// other refusal (an unknown user, say) ends the session like a refused login.
+    private mutating func channelRefused(_ code: String) -> [Action] {
+        if requestedKind == .standard, !retriedAsExtended {
+            retriedAsExtended = true
+            requestedKind = .extended
+            return [.emit(.poolMessage("the pool refused a standard channel (\(code)); opening an extended channel"))]
+                + openChannel()
+        }
+        return close(.authorizationFailed("the pool refused to open a mining channel: \(code)"))
     }
 
     private func isOurs(_ channelID: UInt32) -> Bool {
@@ -464,6 +468,16 @@ public struct SV2ClientSession {
                 + "\(answered.count) were pending")))
         }
         return actions
+    }
+
+    /// SubmitShares.Error: the one share it names was refused, for the reason its code maps to.
+    private mutating func refused(_ error: SubmitSharesError) -> [Action] {
+        guard let answered = pending.removeValue(forKey: error.sequenceNumber) else {
+            protocolErrorCount += 1
+            return [.emit(.protocolError("SubmitShares.Error for sequence number \(error.sequenceNumber), which is not pending"))]
+        }
+        let code = error.errorCode.text
+        return [.resolve(token: answered.token, .rejected(SV2ErrorCode.rejectReason(code), message: code))]
     }
 
     /// Sequence numbers wrap at 2^32: `a` is at or before `b` when it lies in the half before it.

@@ -1,7 +1,6 @@
-import MiningCore
-
-/// Base58Check (legacy addresses): base58 over version ‖ payload ‖ first 4 bytes of
-/// sha256d(version ‖ payload), leading zero bytes written as '1'.
+/// Base58Check: base58 over body ‖ first 4 bytes of sha256d(body), leading zero bytes written as
+/// '1'. Legacy addresses' body is a version byte and a payload; a Stratum V2 authority key's is a
+/// 2-byte version and a 32-byte key (sv2-spec §4.7).
 public enum Base58Check {
     static let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
     static let reverseAlphabet: [Int8] = {
@@ -10,10 +9,18 @@ public enum Base58Check {
         return table
     }()
 
-    public enum DecodingError: Error, Hashable, Sendable {
+    public enum DecodingError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidCharacter
         case tooShort
         case invalidChecksum
+
+        public var description: String {
+            switch self {
+            case .invalidCharacter: "a character outside the base58 alphabet"
+            case .tooShort: "too short for a base58check body and checksum"
+            case .invalidChecksum: "the base58check checksum does not match (a mistyped or truncated string)"
+            }
+        }
     }
 
     /// The raw bytes of a base58 string (nil on a character outside the alphabet).
@@ -57,17 +64,26 @@ public enum Base58Check {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Checks the 4-byte checksum and returns version byte and payload.
-    public static func decode(_ text: String) throws(DecodingError) -> (version: UInt8, payload: [UInt8]) {
+    /// Checks the 4-byte checksum and returns the body (at least one byte).
+    public static func decodeBody(_ text: String) throws(DecodingError) -> [UInt8] {
         guard let raw = decodeRaw(text) else { throw .invalidCharacter }
         guard raw.count >= 5 else { throw .tooShort }
         let body = Array(raw.dropLast(4))
         guard Array(SHA256.hashTwice(body).prefix(4)) == Array(raw.suffix(4)) else { throw .invalidChecksum }
+        return body
+    }
+
+    public static func encode(body: [UInt8]) -> String {
+        encodeRaw(body + SHA256.hashTwice(body).prefix(4))
+    }
+
+    /// Checks the 4-byte checksum and returns version byte and payload.
+    public static func decode(_ text: String) throws(DecodingError) -> (version: UInt8, payload: [UInt8]) {
+        let body = try decodeBody(text)
         return (body[0], Array(body.dropFirst()))
     }
 
     public static func encode(version: UInt8, payload: [UInt8]) -> String {
-        let body = [version] + payload
-        return encodeRaw(body + SHA256.hashTwice(body).prefix(4))
+        encode(body: [version] + payload)
     }
 }
