@@ -224,6 +224,9 @@ public struct SV2ClientSession {
                                   target: Self.target(success.target), extranoncePrefix: success.extranoncePrefix,
                                   extranonceSize: size), now: now)
         case .openMiningChannelError(let error):
+            // Only an answer to our open request: once mining (or closed) a stray one must neither
+            // reopen a channel nor revive the session.
+            guard phase == .openingChannel else { return unexpected("OpenMiningChannel.Error") }
             let code = error.errorCode.text
             if requestedKind == .standard, !retriedAsExtended {
                 retriedAsExtended = true
