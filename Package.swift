@@ -162,7 +162,7 @@ let package = Package(
 
         // libFuzzer target over framing → JSON-RPC → ServerMessage → MiningJob, the session and the proxy's core (Fuzz/README.md).
         .executableTarget(
-            name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "StratumClient", "FarmProxyCore"],
+            name: "StratumFuzzer", dependencies: ["StratumProtocol", "MiningCore", "PoolSettings", "StratumClient", "FarmProxyCore", "StratumV2Protocol", "StratumV2Noise"],
             path: "Fuzz/StratumFuzzer"),
 
         // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.

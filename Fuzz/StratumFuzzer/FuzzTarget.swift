@@ -19,6 +19,8 @@ import StratumProtocol
 ///    every job it emits is built and a share for it submitted back; every submit token must be
 ///    resolved (or carried) exactly once by the end;
 /// 4. the same lines go to the farm proxy's `ProxyCore` as a miner's (`ProxyFuzz`).
+/// 5. the same bytes as a Stratum V2 pool's stream: `SV2FrameDecoder`, `SV2AnyMessage` round trips,
+///    the client's `SV2ClientSession`, and the Noise transport with fixed keys (`StratumV2Fuzz`).
 public enum StratumFuzz {
     /// Deterministic splitmix64 stream seeded from the input.
     struct Derived {
@@ -95,6 +97,9 @@ public enum StratumFuzz {
 
         // (4) The same lines as a miner would send them to the farm proxy.
         ProxyFuzz.drive(lines, seed: derived.next())
+
+        // (5) The same bytes as a Stratum V2 pool's stream: frames, messages, the v2 session, encryption.
+        StratumV2Fuzz.run(data, seed: derived.next())
     }
 
     /// (1) Splits the stream exactly as the client: `LineFrameDecoder` with its line limit,

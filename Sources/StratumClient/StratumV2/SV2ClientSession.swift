@@ -221,6 +221,9 @@ public struct SV2ClientSession {
             guard phase == .openingChannel, requestedKind == .extended else { return unexpected("OpenExtendedMiningChannel.Success") }
             return openedExtended(success, now: now)
         case .openMiningChannelError(let error):
+            // Only an answer to our open request: once mining (or closed) a stray one must neither
+            // reopen a channel nor revive the session.
+            guard phase == .openingChannel else { return unexpected("OpenMiningChannel.Error") }
             return channelRefused(error.errorCode.text)
         case .newMiningJob(let job):
             guard isOurs(job.channelID) else { return notOurs() }
