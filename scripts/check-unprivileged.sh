@@ -5,7 +5,8 @@
 #   scripts/check-unprivileged.sh [BIN_DIR]      (default .build/release: `make && make localpool`)
 #
 # As `nobody`, with copies of the binaries and a state directory that user can reach:
-#   1. `swiftminer demo --seconds 20`: the embedded pool accepts shares, none rejected.
+#   1. `swiftminer demo --seconds 20`: the embedded pool accepts shares, none rejected; and
+#      `demo --stratum-v2` the same over the encrypted Stratum V2 transport.
 #   2. `localpool` and `swiftminer run -o stratum+tcp://127.0.0.1:PORT` as two processes: shares
 #      accepted by the pool and counted in status.json and shares.jsonl; SIGTERM exits 0.
 #   3. `localpool`, `swiftminer proxy` in front of it and `swiftminer run` against the proxy, three
@@ -97,6 +98,21 @@ pass "demo: pool accepted $demo_accepted, rejected 0"
 [ "$(stat -c %U "$state/status.json")" = nobody ] || fail "demo wrote no status.json as nobody"
 pass "demo: status.json written by nobody ($(status_field "$state/status.json" | cut -d' ' -f1) accepted)"
 no_privilege_errors "$work/demo.err" "demo"
+
+# 1b. demo --stratum-v2: the Noise handshake (secp256k1, ChaCha20-Poly1305) and v2 mining as nobody
+echo "--- swiftminer demo --stratum-v2 --seconds 10, as nobody"
+set +e
+as_nobody "$work/bin/swiftminer" demo --stratum-v2 --seconds 10 --threads 2 >"$work/demo2.out" 2>"$work/demo2.err"
+demo2_rc=$?
+set -e
+tail -n 2 "$work/demo2.out"
+[ "$demo2_rc" = 0 ] || { tail -n 20 "$work/demo2.err" >&2; fail "demo --stratum-v2 exited $demo2_rc"; }
+grep -q 'Stratum V2 handshake complete' "$work/demo2.err" || fail "demo --stratum-v2: no handshake logged"
+summary="$(grep -E '^demo finished: pool accepted [0-9]+, rejected 0' "$work/demo2.out" || true)"
+[ -n "$summary" ] || fail "demo --stratum-v2: no summary with 0 rejected"
+[ "$(sed -E 's/^demo finished: pool accepted ([0-9]+).*/\1/' <<<"$summary")" -ge 1 ] || fail "demo --stratum-v2: no share accepted"
+pass "demo --stratum-v2: handshake, $(sed -E 's/^demo finished: (pool accepted [0-9]+, rejected 0).*/\1/' <<<"$summary")"
+no_privilege_errors "$work/demo2.err" "demo --stratum-v2"
 
 # A localpool as nobody at difficulty $1, its output in $work/$2.out and .err; sets $pool_pid and,
 # once it listens, $port.
