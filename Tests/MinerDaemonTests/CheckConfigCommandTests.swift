@@ -25,6 +25,34 @@ final class CheckConfigCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("\(bad):6: key worker[0].pool[0].suggest_difficulty:"), result.stderr)
     }
 
+    /// A Stratum V2 pool: check-config says its key is valid and which channel it opens; a mistyped
+    /// key is an error on the URL's line that names the checksum.
+    func testCheckConfigChecksStratumV2AuthorityKeys() throws {
+        let directory = try temporaryDirectory()
+        let key = "9bXiEd8boQVhq7WddEcERUL5tyyJVFYdU8th3HfbNXK3Yw6GRXh"
+        let good = directory + "/v2.toml"
+        try """
+        [[worker]]
+        user = "u"
+        [[worker.pool]]
+        url = "stratum2+tcp://127.0.0.1:3336/\(key)"
+        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try SwiftMinerBinary.run(["check-config", good])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("stratum2+tcp://127.0.0.1:3336/\(key) (Stratum V2, authority key valid, standard channel)"), ok.stdout)
+        let bad = directory + "/v2-typo.toml"
+        try """
+        [[worker]]
+        user = "u"
+        [[worker.pool]]
+        url = "stratum2+tcp://127.0.0.1:3336/\(key.dropLast())X"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try SwiftMinerBinary.run(["check-config", bad])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("\(bad):4: key worker[0].pool[0].url: not a Stratum V2 pool URL: the authority key is not valid base58check"),
+                      refused.stderr)
+    }
+
     /// A file with only `[[proxy]]` tables is valid; a proxy listening beyond loopback without an
     /// allow list is an error on its line, from check-config and from `proxy` (before anything starts).
     func testCheckConfigChecksProxies() throws {
