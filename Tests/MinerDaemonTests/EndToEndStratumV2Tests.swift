@@ -134,6 +134,26 @@ final class EndToEndStratumV2Tests: XCTestCase {
         try run.assertBooks()
     }
 
+    /// A pool that acknowledges shares in batches (one SubmitShares.Success for three): every
+    /// share is counted accepted once, none twice, none lost.
+    func testBatchedAcknowledgementsAreCountedRight() async throws {
+        let (pool, port) = try await startPool { $0.batchSuccesses = 3 }
+        let run = try FaultRun(urls: [url(pool, port)], tuning: tuning())
+        await run.expect(.seconds(20), "two batches acknowledged") { pool.stats.accepted >= 7 }
+        pool.flushSuccesses()
+        await run.expect(.seconds(10), "the miner counts what the pool accepted") {
+            pool.stats.accepted == Int(run.counters.accepted) && run.counters.pending == 0
+        }
+        let stats = pool.stats
+        try await run.stop()
+        report("batched acknowledgements", pool, run)
+        await pool.stop()
+        XCTAssertLessThan(stats.successMessagesSent, stats.accepted, "answers were batched")
+        XCTAssertEqual(run.counters.lost, 0)
+        XCTAssertEqual(run.counters.rejected, 0)
+        try run.assertBooks()
+    }
+
     func testReconnectMovesTheWorkerToANewSession() async throws {
         let (pool, port) = try await startPool()
         let run = try FaultRun(urls: [url(pool, port)], tuning: tuning())

@@ -258,6 +258,47 @@ final class SV2ClientSessionTests: XCTestCase {
         XCTAssertEqual(session.handle(.tick(now: t0 + .seconds(11))).last, .close(.requestTimeout(method: "SetupConnection")))
     }
 
+    /// The worker's automatic difficulty wish becomes UpdateChannel's nominal hash rate (the rate
+    /// that finds one share of that difficulty per target interval), sent again only on a big change.
+    func testTheWorkersDifficultyWishIsSentAsUpdateChannel() throws {
+        var (session, _) = openStandard()
+        let sentNow = sent(session.handle(.suggestDifficulty(0.5, now: t0)))
+        guard case .updateChannel(let update)? = sentNow.first else { return XCTFail("no UpdateChannel: \(sentNow)") }
+        XCTAssertEqual(update.channelID, 7)
+        XCTAssertEqual(Double(update.nominalHashRate), 0.5 * 4_294_967_296 / 10, accuracy: 32, "an F32: 24 bits of precision")
+        XCTAssertEqual(update.maximumTarget, .max)
+        XCTAssertTrue(session.handle(.suggestDifficulty(0.6, now: t0)).isEmpty, "less than the minimum change")
+        XCTAssertEqual(sent(session.handle(.suggestDifficulty(2, now: t0))).count, 1)
+        var fixed = SV2ClientSession(configuration: StratumSessionConfiguration(
+            pool: PoolConfiguration(url: Self.url, suggestDifficulty: 64), client: .sessionTest(user: "u", password: "p", userAgent: "t"),
+            epoch: 1))
+        XCTAssertTrue(fixed.handle(.suggestDifficulty(0.5, now: t0)).isEmpty, "only pools set to auto")
+    }
+
+    /// SetExtranoncePrefix: jobs after it carry the new prefix; a share still built on the old one is
+    /// never sent with a prefix the pool no longer gives this channel.
+    func testANewExtranoncePrefixAppliesToTheNextJobs() throws {
+        var session = makeSession(kind: .extended)
+        _ = session.handle(.connected(now: t0))
+        _ = receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(usedVersion: 2, flags: 0)))
+        var actions = receive(&session, .openExtendedMiningChannelSuccess(OpenExtendedMiningChannelSuccess(
+            requestID: 2, channelID: 9, target: .max, extranonceSize: 8, extranoncePrefix: [1, 1], groupChannelID: 0)))
+        actions += receive(&session, .newExtendedMiningJob(NewExtendedMiningJob(
+            channelID: 9, jobID: 1, minNTime: nil, version: 0x2000_0000, versionRollingAllowed: true,
+            merklePath: [], coinbaseTxPrefix: [1], coinbaseTxSuffix: [2])))
+        actions += receive(&session, .setNewPrevHash(SetNewPrevHash(channelID: 9, jobID: 1, prevHash: Self.prevHash, minNTime: 5, nbits: 0x1d00_ffff)))
+        let old = try XCTUnwrap(jobs(actions).first)
+        XCTAssertEqual(old.extranonce1, [1, 1])
+        _ = receive(&session, .setExtranoncePrefix(SetExtranoncePrefix(channelID: 9, extranoncePrefix: [2, 2])))
+        let next = receive(&session, .newExtendedMiningJob(NewExtendedMiningJob(
+            channelID: 9, jobID: 2, minNTime: 6, version: 0x2000_0000, versionRollingAllowed: true,
+            merklePath: [], coinbaseTxPrefix: [1], coinbaseTxSuffix: [2])))
+        XCTAssertEqual(try XCTUnwrap(jobs(next).first).extranonce1, [2, 2])
+        let answer = session.handle(.submit(share(job: old, nonce: 1), token: 5, now: t0))
+        guard case .resolve(5, .lost)? = answer.first else { return XCTFail("expected lost, got \(answer)") }
+        XCTAssertTrue(sent(answer).isEmpty)
+    }
+
     func testMessagesForAnotherChannelAreCountedAndIgnored() throws {
         var (session, _) = openStandard()
         XCTAssertEqual(receive(&session, .setTarget(SetTarget(channelID: 99, maximumTarget: .zero))), [])
