@@ -60,6 +60,7 @@ final class EndToEndStratumV2Tests: XCTestCase {
         XCTAssertEqual(run.counters.rejected, 0)
         XCTAssertEqual(Int(run.counters.accepted), stats.accepted, "every share the pool accepted is counted accepted")
         XCTAssertTrue(run.logged("Stratum V2 handshake complete", level: .info))
+        XCTAssertTrue(run.logged("mining channel open on stratum2+tcp://127.0.0.1:\(port)/", level: .info))
         let worker = try XCTUnwrap(try run.worker())
         XCTAssertEqual(worker["pool"]?["protocol"]?.stringValue, "stratum-v2")
         let records = try run.shareLog()

@@ -151,6 +151,10 @@ public struct WorkerCore {
         case .connected(let url): return connected(to: url, at: moment)
         case .subscribed(let url, let extranonce1, let size, let resumed):
             status.pool.extranonce2Size = size
+            if PoolEndpoint(url: url)?.isStratumV2 == true {
+                return [.log(.info, size == 0 ? "mining channel open on \(url): standard (header-only)"
+                    : "mining channel open on \(url): extended, extranonce prefix \(Hex.encode(extranonce1)), \(size) bytes rolled")]
+            }
             return [.log(.info, "subscribed to \(url): extranonce1 \(Hex.encode(extranonce1)), extranonce2_size \(size)"
                 + (resumed ? ", session resumed" : ""))]
         case .authorized(let worker): return startMining("authorized as \(worker)")
