@@ -212,6 +212,18 @@ final class SV2ClientSessionTests: XCTestCase {
         guard case .openExtendedMiningChannel? = sent(open).first else { return XCTFail("expected an extended channel: \(open)") }
     }
 
+    /// REQUIRES_FIXED_VERSION in SetupConnection.Success: standard jobs roll no version bit.
+    func testAPoolThatRequiresAFixedVersionGetsNoRolledBits() throws {
+        var session = makeSession()
+        _ = session.handle(.connected(now: t0))
+        _ = receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(usedVersion: 2, flags: MiningSetupSuccessFlags.requiresFixedVersion)))
+        var actions = receive(&session, .openStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess(
+            requestID: 1, channelID: 7, target: .max, extranoncePrefix: [1], groupChannelID: 0)))
+        actions += receive(&session, .newMiningJob(NewMiningJob(channelID: 7, jobID: 5, minNTime: nil, version: 0x2000_0000, merkleRoot: Self.root)))
+        actions += receive(&session, .setNewPrevHash(SetNewPrevHash(channelID: 7, jobID: 5, prevHash: Self.prevHash, minNTime: 1, nbits: 0x1d00_ffff)))
+        XCTAssertNil(try XCTUnwrap(jobs(actions).first).versionMask)
+    }
+
     func testAnExtendedJobForTheGroupOfAStandardChannelGetsItsMerkleRootComputed() throws {
         var (session, _) = openStandard()
         let actions = receive(&session, .newExtendedMiningJob(NewExtendedMiningJob(

@@ -99,6 +99,9 @@ public struct SV2ClientSession {
     public private(set) var lastSuggestedDifficulty: Double?
 
     private var requestedKind: SV2ChannelKind
+    /// The pool's SetupConnection.Success said REQUIRES_FIXED_VERSION (§5.3.1): no version bit is
+    /// rolled on a standard channel's jobs (extended jobs say so each, `version_rolling_allowed`).
+    private var fixedVersion = false
     private var retriedAsExtended = false
     private var setupDeadline: Instant?
     private var lastReceived: Instant?
@@ -205,6 +208,7 @@ public struct SV2ClientSession {
         switch message {
         case .setupConnectionSuccess(let success):
             guard phase == .settingUp else { return unexpected("SetupConnection.Success") }
+            fixedVersion = success.flags & MiningSetupSuccessFlags.requiresFixedVersion != 0
             if requestedKind == .standard, success.flags & MiningSetupSuccessFlags.requiresExtendedChannels != 0 {
                 requestedKind = .extended
                 return [.emit(.poolMessage("the pool requires extended channels; opening an extended channel"))] + openChannel()
@@ -227,7 +231,7 @@ public struct SV2ClientSession {
             return channelRefused(error.errorCode.text)
         case .newMiningJob(let job):
             guard isOurs(job.channelID) else { return notOurs() }
-            return store(Job(id: job.jobID, version: job.version, versionRollingAllowed: true,
+            return store(Job(id: job.jobID, version: job.version, versionRollingAllowed: !fixedVersion,
                              work: .standard(merkleRoot: job.merkleRoot.littleEndianBytes), minNTime: job.minNTime), now: now)
         case .newExtendedMiningJob(let job):
             guard isOurs(job.channelID) else { return notOurs() }
