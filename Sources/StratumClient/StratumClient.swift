@@ -8,9 +8,11 @@ import PoolSettings
 import StratumProtocol
 import StratumV2Noise
 
-/// A Stratum v1 client for one worker: connects to the first pool of an ordered list,
-/// subscribes, authorizes, reports jobs as events and submits shares; reconnects with backoff
-/// and fails over between pools until its `run()` task is cancelled.
+/// A pool client for one worker: connects to the first pool of an ordered list (Stratum v1, or
+/// Stratum V2 over its Noise transport for a `stratum2+tcp://` URL), subscribes and authorizes (v2:
+/// sets up the connection and opens a channel), reports jobs as events and submits shares;
+/// reconnects with backoff and fails over between pools of either protocol until its `run()` task
+/// is cancelled.
 ///
 /// While it mines on a backup pool it probes the primary every `timers.primaryProbeInterval` on a side
 /// connection (connect, subscribe, authorize with the real login; nothing is submitted there).
