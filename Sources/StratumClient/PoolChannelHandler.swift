@@ -145,6 +145,7 @@ final class PoolChannelHandler<Conversation: PoolConversation>: PoolConnectionHa
 
     /// Called on the event loop by the reconnect loop when it is asked to stop.
     func shutdown() {
+        perform(session.shuttingDown())  // v2: CloseChannel, written before the connection closes
         finish(why: "shutdown")
         context?.close(promise: nil)
     }

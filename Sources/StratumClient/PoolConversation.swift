@@ -45,6 +45,8 @@ protocol PoolConversation {
     mutating func tick(now: ContinuousClock.Instant) -> [ConnectionAction]
     mutating func submit(_ share: ShareSubmission, token: UInt64, now: ContinuousClock.Instant) -> [ConnectionAction]
     mutating func suggestDifficulty(_ value: Double, now: ContinuousClock.Instant) -> [ConnectionAction]
+    /// We are closing the connection (shutdown, a switch of pools): what to tell the pool first.
+    mutating func shuttingDown() -> [ConnectionAction]
     mutating func closed(_ why: String) -> [ConnectionAction]
     mutating func resubmit(_ shares: [CarriedShare], now: ContinuousClock.Instant) -> [ConnectionAction]
 }

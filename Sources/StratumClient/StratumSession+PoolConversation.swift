@@ -33,6 +33,9 @@ extension StratumSession: PoolConversation {
         connection(handle(.suggestDifficulty(value, now: now)))
     }
 
+    /// Stratum v1 has nothing to say before a close.
+    mutating func shuttingDown() -> [ConnectionAction] { [] }
+
     mutating func closed(_ why: String) -> [ConnectionAction] { connection(handle(.closed(why))) }
 
     mutating func resubmit(_ shares: [CarriedShare], now: ContinuousClock.Instant) -> [ConnectionAction] {

@@ -49,16 +49,20 @@ final class EndToEndStratumV2Tests: XCTestCase {
 
     func testAStandardChannelMinesOverTheEncryptedConnection() async throws {
         let (pool, port) = try await startPool()
+        let events = Task { await pool.events.reduce(into: [SV2PoolEvent]()) { $0.append($1) } }
         let run = try FaultRun(urls: [url(pool, port)], tuning: tuning())
         await run.expect(.seconds(20), "shares accepted on a standard channel") { pool.stats.accepted >= 4 && run.counters.accepted >= 4 }
         try await run.stop()
+        try await Task.sleep(for: .milliseconds(200))  // the pool reads the CloseChannel sent at shutdown
         report("standard channel", pool, run)
         let stats = pool.stats
         await pool.stop()
+        let closed = await events.value
         XCTAssertEqual(stats.channelsOpened[.standard], 1)
         XCTAssertEqual(stats.rejected, 0, "\(stats.rejectedByErrorCode)")
         XCTAssertEqual(run.counters.rejected, 0)
         XCTAssertEqual(Int(run.counters.accepted), stats.accepted, "every share the pool accepted is counted accepted")
+        XCTAssertTrue(closed.contains { if case .channelClosed = $0 { true } else { false } }, "the daemon closed its channel on shutdown")
         XCTAssertTrue(run.logged("Stratum V2 handshake complete", level: .info))
         XCTAssertTrue(run.logged("mining channel open on stratum2+tcp://127.0.0.1:\(port)/", level: .info))
         let worker = try XCTUnwrap(try run.worker())

@@ -311,6 +311,15 @@ final class SV2ClientSessionTests: XCTestCase {
         XCTAssertTrue(sent(answer).isEmpty)
     }
 
+    func testShuttingDownClosesTheChannelFirst() throws {
+        var (session, _) = openStandard()
+        guard case .closeChannel(let close)? = sent(session.handle(.shuttingDown)).first else { return XCTFail("no CloseChannel") }
+        XCTAssertEqual(close.channelID, 7)
+        XCTAssertEqual(close.reasonCode.text, "shutdown")
+        var fresh = makeSession()
+        XCTAssertTrue(fresh.handle(.shuttingDown).isEmpty, "no channel yet: nothing to close")
+    }
+
     func testMessagesForAnotherChannelAreCountedAndIgnored() throws {
         var (session, _) = openStandard()
         XCTAssertEqual(receive(&session, .setTarget(SetTarget(channelID: 99, maximumTarget: .zero))), [])

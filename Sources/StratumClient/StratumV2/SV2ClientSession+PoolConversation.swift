@@ -35,6 +35,8 @@ extension SV2ClientSession: PoolConversation {
         connection(handle(.suggestDifficulty(value, now: now)))
     }
 
+    mutating func shuttingDown() -> [ConnectionAction] { connection(handle(.shuttingDown)) }
+
     mutating func closed(_ why: String) -> [ConnectionAction] { connection(handle(.closed(why))) }
 
     /// Shares carried from a v1 connection are never sent on a v2 one.

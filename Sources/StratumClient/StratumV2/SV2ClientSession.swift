@@ -28,6 +28,8 @@ public struct SV2ClientSession {
         case submit(ShareSubmission, token: UInt64, now: Instant)
         /// The worker's wish for `mining.suggest_difficulty`: sent as UpdateChannel's nominal hash rate.
         case suggestDifficulty(Double, now: Instant)
+        /// We are about to close the connection: the open channel is closed first (CloseChannel).
+        case shuttingDown
         case closed(String)
     }
 
@@ -143,6 +145,10 @@ public struct SV2ClientSession {
             return submit(share, token: token, now: now)
         case .suggestDifficulty(let value, let now):
             return updateChannel(difficulty: value, now: now)
+        case .shuttingDown:
+            // §5.3.9: the client may close a channel; the pool then stops sending it jobs at once.
+            guard phase == .mining, let channel else { return [] }
+            return [send(CloseChannel(channelID: channel.id, reasonCode: "shutdown"), "CloseChannel")]
         case .closed(let why):
             if closeReason == nil { closeReason = .connectionLost(why) }
             phase = .closed
