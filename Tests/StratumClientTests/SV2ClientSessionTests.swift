@@ -212,13 +212,17 @@ final class SV2ClientSessionTests: XCTestCase {
         guard case .openExtendedMiningChannel? = sent(open).first else { return XCTFail("expected an extended channel: \(open)") }
     }
 
-    /// REQUIRES_FIXED_VERSION in SetupConnection.Success: standard jobs roll no version bit.
-    func testAPoolThatRequiresAFixedVersionGetsNoRolledBits() throws {
+    /// REQUIRES_FIXED_VERSION in SetupConnection.Success: no version bit may be rolled, so a standard
+    /// channel would leave only the nonce; the session opens an extended channel (an extranonce to
+    /// roll), and a standard job that still comes (to its group) rolls no version bit.
+    func testAPoolThatRequiresAFixedVersionGetsAnExtendedChannelAndNoRolledBits() throws {
         var session = makeSession()
         _ = session.handle(.connected(now: t0))
-        _ = receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(usedVersion: 2, flags: MiningSetupSuccessFlags.requiresFixedVersion)))
-        var actions = receive(&session, .openStandardMiningChannelSuccess(OpenStandardMiningChannelSuccess(
-            requestID: 1, channelID: 7, target: .max, extranoncePrefix: [1], groupChannelID: 0)))
+        let open = receive(&session, .setupConnectionSuccess(SetupConnectionSuccess(
+            usedVersion: 2, flags: MiningSetupSuccessFlags.requiresFixedVersion)))
+        guard case .openExtendedMiningChannel? = sent(open).first else { return XCTFail("expected an extended channel: \(open)") }
+        var actions = receive(&session, .openExtendedMiningChannelSuccess(OpenExtendedMiningChannelSuccess(
+            requestID: 2, channelID: 7, target: .max, extranonceSize: 8, extranoncePrefix: [1], groupChannelID: 0)))
         actions += receive(&session, .newMiningJob(NewMiningJob(channelID: 7, jobID: 5, minNTime: nil, version: 0x2000_0000, merkleRoot: Self.root)))
         actions += receive(&session, .setNewPrevHash(SetNewPrevHash(channelID: 7, jobID: 5, prevHash: Self.prevHash, minNTime: 1, nbits: 0x1d00_ffff)))
         XCTAssertNil(try XCTUnwrap(jobs(actions).first).versionMask)

@@ -219,6 +219,13 @@ public struct SV2ClientSession {
                 requestedKind = .extended
                 return [.emit(.poolMessage("the pool requires extended channels; opening an extended channel"))] + openChannel()
             }
+            if requestedKind == .standard, fixedVersion {
+                // A standard job with a fixed version leaves 2^32 nonces (the engine does not roll
+                // ntime): an extended channel gives an extranonce to roll instead.
+                requestedKind = .extended
+                return [.emit(.poolMessage("the pool fixes the block version; opening an extended channel to roll the extranonce"))]
+                    + openChannel()
+            }
             return openChannel()
         case .setupConnectionError(let error):
             return close(.subscribeFailed("the pool refused SetupConnection: \(error.errorCode.text)"))
