@@ -152,7 +152,7 @@ public final class HashingEngine: Sendable {
     private func report(found: UnsafeBufferPointer<UInt32>, unit: WorkUnit, template: WorkTemplate, generation: UInt64) {
         let job = template.job
         for nonce in found {
-            let evaluation = job.evaluate(extranonce2: unit.extranonce2, ntime: job.notify.ntime, nonce: nonce,
+            let evaluation = job.evaluate(extranonce2: unit.extranonce2, ntime: unit.ntime, nonce: nonce,
                                           versionBits: unit.versionBits)
             guard evaluation.meetsShareTarget else {
                 hardwareErrorCount.wrappingIncrement(ordering: .relaxed)
@@ -160,7 +160,7 @@ public final class HashingEngine: Sendable {
             }
             continuation.yield(ShareCandidate(
                 jobID: job.jobID, epoch: template.epoch, extranonce1: job.extranonce1, extranonce2: unit.extranonce2,
-                ntime: job.notify.ntime, nonce: nonce, versionBits: unit.versionBits, generation: generation,
+                ntime: unit.ntime, nonce: nonce, versionBits: unit.versionBits, generation: generation,
                 targetDifficulty: job.difficulty, evaluation: evaluation))
         }
     }

@@ -1,9 +1,11 @@
 import MiningCore
 
-/// One unit of work for a thread: a header variant (extranonce2, version bits) and a nonce range.
+/// One unit of work for a thread: a header variant (extranonce2, version bits, ntime) and a nonce range.
 struct WorkUnit: Sendable {
     let extranonce2: [UInt8]
     let versionBits: UInt32?
+    /// The header's ntime: the job's, or rolled forward when nothing else is left to roll.
+    let ntime: UInt32
     let work: KernelWork
     let firstNonce: UInt32
     /// Number of nonces in the unit (2^32 for a full range).
@@ -14,8 +16,14 @@ struct WorkUnit: Sendable {
 ///
 /// Thread i of N takes extranonce2 counters i, i+N, i+2N, … (little-endian in extranonce2_size
 /// bytes), each with the template's whole nonce range. With extranonce2_size 0 it rolls version
-/// bits the same way when the pool granted a mask; with neither, the threads split the one range.
+/// bits the same way when the pool granted a mask; with neither (a header-only job with a fixed
+/// version), the threads split the range, and once all 2^32 nonces are done they roll ntime, one
+/// second per pass, at most `maximumNTimeRoll` seconds past the job's. A pass takes minutes at CPU
+/// speeds (2^32 hashes), so the rolled ntime stays behind the clock, as pools require.
 struct WorkUnitSequence {
+    /// How far past the job's ntime a header-only job's ntime is rolled (seconds).
+    static let maximumNTimeRoll: UInt64 = 600
+
     private(set) var template: WorkTemplate
     let threadIndex: Int
     let threadCount: Int
@@ -35,8 +43,8 @@ struct WorkUnitSequence {
         guard next.epoch == template.epoch, next.nonceRange == template.nonceRange,
               next.job.makesSameHeaders(as: template.job) else { return nil }
         template = next
-        return WorkUnit(extranonce2: unit.extranonce2, versionBits: unit.versionBits,
-                        work: next.job.kernelWork(extranonce2: unit.extranonce2, versionBits: unit.versionBits),
+        return WorkUnit(extranonce2: unit.extranonce2, versionBits: unit.versionBits, ntime: unit.ntime,
+                        work: next.job.kernelWork(extranonce2: unit.extranonce2, ntime: unit.ntime, versionBits: unit.versionBits),
                         firstNonce: unit.firstNonce, nonceCount: unit.nonceCount)
     }
 
@@ -59,18 +67,22 @@ struct WorkUnitSequence {
             let bits = VersionRolling.bits(forIndex: UInt32(truncatingIfNeeded: index), mask: job.versionMask)
             return unit(extranonce2: [], versionBits: bits, first: rangeStart, count: rangeCount)
         }
-        guard step == 0 else { return nil }
+        // Nothing but the nonce: one pass over the range, then (only over the whole 2^32 range: tests
+        // and benchmarks narrow it) one more pass per second of ntime.
+        let rollsNTime = rangeCount == 1 << 32
+        guard step == 0 || (rollsNTime && step <= Self.maximumNTimeRoll) else { return nil }
         let share = rangeCount / UInt64(threadCount)
         let offset = share * UInt64(threadIndex)
         let count = threadIndex == threadCount - 1 ? rangeCount - offset : share
         guard count > 0 else { return nil }
-        return unit(extranonce2: [], versionBits: nil, first: rangeStart + offset, count: count)
+        return unit(extranonce2: [], versionBits: nil, ntime: job.notify.ntime &+ UInt32(step), first: rangeStart + offset, count: count)
     }
 
-    private func unit(extranonce2: [UInt8], versionBits: UInt32?, first: UInt64, count: UInt64) -> WorkUnit {
-        WorkUnit(extranonce2: extranonce2, versionBits: versionBits,
-                 work: template.job.kernelWork(extranonce2: extranonce2, versionBits: versionBits),
-                 firstNonce: UInt32(first), nonceCount: count)
+    private func unit(extranonce2: [UInt8], versionBits: UInt32?, ntime: UInt32? = nil, first: UInt64, count: UInt64) -> WorkUnit {
+        let ntime = ntime ?? template.job.notify.ntime
+        return WorkUnit(extranonce2: extranonce2, versionBits: versionBits, ntime: ntime,
+                        work: template.job.kernelWork(extranonce2: extranonce2, ntime: ntime, versionBits: versionBits),
+                        firstNonce: UInt32(first), nonceCount: count)
     }
 
     static func littleEndian(_ value: UInt64, size: Int) -> [UInt8] {
