@@ -103,7 +103,7 @@ public enum StratumFuzz {
     }
 
     /// (1) Splits the stream exactly as the client: `LineFrameDecoder` with its line limit,
-    /// fed in chunks; blank (space/tab) lines are skipped as `StratumChannelHandler` does. An
+    /// fed in chunks; blank (space/tab) lines are skipped as the client does (`StratumSession.received`). An
     /// over-long line ends the stream (the client closes the connection).
     static func splitLines(_ data: UnsafeRawBufferPointer, derived: inout Derived) -> [[UInt8]] {
         let limit = derived.below(4) == 0 ? 16 + derived.below(256) : LineFrameDecoder.defaultMaximumLineLength
