@@ -168,7 +168,7 @@ let package = Package(
         // Loads the real-data vectors (Tests/Fixtures/vectors.json) for the test targets.
         .target(name: "TestVectors", dependencies: ["StratumProtocol"], path: "Tests/TestVectors"),
         .testTarget(name: "StratumProtocolTests", dependencies: ["StratumProtocol"]),
-        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "MiningCore"]),
         .testTarget(name: "StratumV2CodecTests", dependencies: ["StratumV2Protocol"]),
         .testTarget(
             name: "StratumV2NoiseTests",

@@ -1,3 +1,5 @@
+import MiningCore
+
 /// BIP324 ElligatorSwift: 64-byte encodings (u ‖ t) of curve x coordinates that look uniformly
 /// random, and the x-only ECDH over them that Stratum V2's Noise handshake uses. Written from the
 /// BIP's specification (bip-0324.mediawiki, "ElligatorSwift encoding of curve X coordinates" and

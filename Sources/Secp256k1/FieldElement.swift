@@ -1,3 +1,5 @@
+import MiningCore
+
 /// An integer mod p = 2^256 − 2^32 − 977, the field of secp256k1 (SEC 2 §2.4.1), always fully
 /// reduced (0 ≤ value < p). Arithmetic is variable time: fine for verification and for the public
 /// data of ElligatorSwift; see `Point.multiply` for what that means for secret scalars.

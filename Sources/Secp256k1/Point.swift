@@ -1,3 +1,5 @@
+import MiningCore
+
 /// A point of secp256k1, y² = x³ + 7 over `FieldElement`, in affine coordinates (never infinity).
 public struct AffinePoint: Equatable, Sendable {
     public var x: FieldElement

@@ -1,3 +1,5 @@
+import MiningCore
+
 /// An integer mod n, the order of secp256k1's group (SEC 2 §2.4.1), always fully reduced.
 /// Only the few operations BIP340 needs; multiplication is double-and-add (256 modular additions),
 /// slow but plainly correct, and used once per signature.

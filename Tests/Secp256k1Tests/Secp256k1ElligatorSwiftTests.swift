@@ -1,5 +1,6 @@
-import XCTest
+import MiningCore
 @testable import Secp256k1
+import XCTest
 
 /// BIP324 ElligatorSwift against the BIP's vector files (Tests/Fixtures/README.md).
 final class Secp256k1ElligatorSwiftTests: XCTestCase {

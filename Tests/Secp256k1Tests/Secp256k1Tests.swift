@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
+import MiningCore
 @testable import Secp256k1
+import XCTest
 
 /// secp256k1 arithmetic and BIP340 against the BIP's own vector file (Tests/Fixtures/README.md).
 final class Secp256k1Tests: XCTestCase {

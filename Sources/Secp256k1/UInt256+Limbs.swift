@@ -1,53 +1,39 @@
-import StratumProtocol
+import MiningCore
 
-/// A 256-bit unsigned integer as four little-endian 64-bit limbs: the raw representation under
-/// `FieldElement` (integers mod p) and `Scalar` (integers mod n). Plain arithmetic, no modulus.
-public struct UInt256: Equatable, Hashable, Sendable {
-    public var l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64
-
+/// The arithmetic under `FieldElement` (integers mod p) and `Scalar` (integers mod n), on the
+/// project's one 256-bit integer (MiningCore's, which targets and hashes use): the four
+/// little-endian 64-bit limbs by name, BIP340's big-endian byte forms, and add/subtract with
+/// carry. Plain arithmetic, no modulus.
+extension UInt256 {
     public init(_ l0: UInt64, _ l1: UInt64, _ l2: UInt64, _ l3: UInt64) {
-        self.l0 = l0; self.l1 = l1; self.l2 = l2; self.l3 = l3
+        self.init(limbs: (l0, l1, l2, l3))
     }
 
-    public static let zero = UInt256(0, 0, 0, 0)
+    public var l0: UInt64 {
+        get { limbs.0 }
+        set { limbs.0 = newValue }
+    }
+    public var l1: UInt64 {
+        get { limbs.1 }
+        set { limbs.1 = newValue }
+    }
+    public var l2: UInt64 {
+        get { limbs.2 }
+        set { limbs.2 = newValue }
+    }
+    public var l3: UInt64 {
+        get { limbs.3 }
+        set { limbs.3 = newValue }
+    }
 
     /// The big-endian integer of exactly 32 bytes (BIP340's `int(x)`); nil for another length.
     public init?(bigEndian bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var limbs: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() {
-            let limb = 3 - index / 8
-            limbs[limb] = limbs[limb] << 8 | UInt64(byte)
-        }
-        self.init(limbs[0], limbs[1], limbs[2], limbs[3])
-    }
-
-    /// The hex form of a big-endian integer (64 digits, either case); nil when malformed.
-    public init?(hex: String) {
-        guard let bytes = Hex.decode(hex) else { return nil }
-        self.init(bigEndian: bytes)
+        self.init(littleEndianBytes: bytes.reversed())
     }
 
     /// 32 big-endian bytes (BIP340's `bytes(x)`).
-    public var bigEndianBytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for limb in [l3, l2, l1, l0] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: limb >> UInt64(shift))) }
-        }
-        return out
-    }
-
-    public subscript(limb index: Int) -> UInt64 {
-        switch index {
-        case 0: return l0
-        case 1: return l1
-        case 2: return l2
-        default: return l3
-        }
-    }
-
-    public var isZero: Bool { (l0 | l1 | l2 | l3) == 0 }
+    public var bigEndianBytes: [UInt8] { littleEndianBytes.reversed() }
 
     /// Bit `index` (0 = least significant).
     public func bit(_ index: Int) -> Bool { (self[limb: index >> 6] >> UInt64(index & 63)) & 1 == 1 }
@@ -69,8 +55,6 @@ public struct UInt256: Equatable, Hashable, Sendable {
         let (d3, b3) = Self.subtractWithBorrow(l3, other.l3, b2)
         return (UInt256(d0, d1, d2, d3), b3)
     }
-
-    public static func < (a: UInt256, b: UInt256) -> Bool { a.subtractingReportingBorrow(b).borrow }
 
     @inline(__always)
     static func addWithCarry(_ a: UInt64, _ b: UInt64, _ carry: Bool) -> (UInt64, Bool) {
