@@ -32,8 +32,8 @@ let package = Package(
         // SHA-256, job → coinbase → merkle root → header, exact 256-bit targets. Pure.
         .target(name: "MiningCore", dependencies: ["StratumProtocol"]),
         // secp256k1 field and group arithmetic, BIP340 Schnorr, BIP324 ElligatorSwift (Stratum V2's
-        // Noise handshake). Pure; MiningCore only for its SHA-256 (tagged hashes).
-        .target(name: "Secp256k1", dependencies: ["MiningCore", "StratumProtocol"]),
+        // Noise handshake). Pure; MiningCore for its SHA-256 (tagged hashes) and 256-bit integer.
+        .target(name: "Secp256k1", dependencies: ["MiningCore"]),
         // Stratum V2's encrypted transport: Noise_NX_Secp256k1+EllSwift_ChaChaPoly_SHA256 (initiator and
         // responder), the pool's certificate, encrypted framing, and the NIO handler around them.
         .target(
