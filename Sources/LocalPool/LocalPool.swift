@@ -15,7 +15,7 @@ import TLSDiagnostics
 /// All state sits behind one lock; every line a session sends is handled to completion under it,
 /// and every write it causes is queued on the session's event loop while the lock is held, so
 /// what a client sees is in exactly the order the pool decided it.
-public final class LocalPool: Sendable {
+public final class LocalPool: PoolSessionOwner {
     /// Longest extranonce1 `setExtranonce` accepts.
     public static let maximumExtranonce1Size = 32
     /// How many accepted shares `stats.acceptedShares` keeps (the most recent).
@@ -80,7 +80,7 @@ public final class LocalPool: Sendable {
                     // A partial line longer than the limit (plus a "\r") closes the session; nothing is truncated.
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maximumLineLength + 1))
-                    try channel.pipeline.syncOperations.addHandler(SessionHandler(pool: self))
+                    try channel.pipeline.syncOperations.addHandler(PoolSessionHandler(pool: self))
                 },
                 newJob: { [weak self] in self?.broadcastNewJob(clean: false) })
         } catch {
@@ -253,10 +253,13 @@ public final class LocalPool: Sendable {
         }
     }
 
-    func received(line: [UInt8], session: LocalPoolSessionID) {
+    /// A complete line; one over the limit (one that came in a single read) closes the session too.
+    func received(_ line: ByteBuffer, session: LocalPoolSessionID) -> (any Error)? {
+        guard line.readableBytes <= configuration.maximumLineLength else { return ByteToMessageDecoderError.PayloadTooLargeError() }
         state.withLockedValue { state in
-            apply(state.core.handleLine(line, session: session, now: Self.now()), in: &state)
+            apply(state.core.handleLine(Array(line.readableBytesView), session: session, now: Self.now()), in: &state)
         }
+        return nil
     }
 
     func sessionClosed(_ session: LocalPoolSessionID) {
@@ -266,8 +269,9 @@ public final class LocalPool: Sendable {
         }
     }
 
-    func log(_ message: String, session: LocalPoolSessionID?) {
-        logger.notice("\(message)", metadata: ["session": "\(session.map { String($0) } ?? "-")"])
+    func connectionFailed(_ error: any Error, session: LocalPoolSessionID?) {
+        let why = TLSFailure(error).map { "TLS failed: \($0)" } ?? "\(error)"
+        logger.notice("closing session: \(why)", metadata: ["session": "\(session.map { String($0) } ?? "-")"])
     }
 
     // MARK: Internals
@@ -317,44 +321,5 @@ public final class LocalPool: Sendable {
                 continuation.yield(event)
             }
         }
-    }
-}
-
-/// One client connection: hands complete lines to the pool.
-final class SessionHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let pool: LocalPool
-    private var session: LocalPoolSessionID?
-
-    init(pool: LocalPool) {
-        self.pool = pool
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        session = pool.sessionOpened(channel: context.channel)
-        if session == nil { context.close(promise: nil) }
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let session else { return }
-        let buffer = unwrapInboundIn(data)
-        // A whole line over the limit (one that came in a single read) closes the session too.
-        guard buffer.readableBytes <= pool.configuration.maximumLineLength else {
-            return errorCaught(context: context, error: ByteToMessageDecoderError.PayloadTooLargeError())
-        }
-        pool.received(line: Array(buffer.readableBytesView), session: session)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if let session { pool.sessionClosed(session) }
-        session = nil
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        pool.log("closing session: \(TLSFailure(error).map { "TLS failed: \($0)" } ?? "\(error)")", session: session)
-        context.close(promise: nil)
     }
 }

@@ -15,7 +15,7 @@ import StratumV2Protocol
 /// All state sits behind one lock, as in `LocalPool`: every frame is handled to completion under it,
 /// and every write it causes is queued on the connection's event loop while the lock is held, so a
 /// client sees exactly the order the pool decided.
-public final class SV2LocalPool: Sendable {
+public final class SV2LocalPool: PoolSessionOwner {
     public let configuration: SV2LocalPoolConfiguration
     /// Pool events in order (channel openings, share verdicts …). One consumer; the newest 10 000
     /// are buffered when nobody reads.
@@ -109,7 +109,7 @@ public final class SV2LocalPool: Sendable {
                     } else {
                         try sync.addHandler(SV2PlaintextFrameHandler(maximumPayloadLength: maximumPayloadLength))
                     }
-                    try sync.addHandler(SV2PoolConnectionHandler(pool: self))
+                    try sync.addHandler(PoolSessionHandler(pool: self))
                 },
                 newJob: { [weak self] in self?.broadcastNewJob(clean: false) })
         } catch {
@@ -216,7 +216,7 @@ public final class SV2LocalPool: Sendable {
         }
     }
 
-    func received(_ frame: SV2Frame, session: SV2PoolSessionID) {
+    func received(_ frame: SV2Frame, session: SV2PoolSessionID) -> (any Error)? {
         state.withLockedValue { state in
             let type = frame.header.messageType
             if state.holdingSubmits, type == SV2MessageType.submitSharesStandard || type == SV2MessageType.submitSharesExtended {
@@ -225,6 +225,7 @@ public final class SV2LocalPool: Sendable {
             }
             apply(state.core.handle(frame, session: session, now: Self.now()), in: &state)
         }
+        return nil
     }
 
     /// From now on shares are kept unjudged until `releaseHeldSubmits()`: a test makes shares be "in
@@ -256,8 +257,8 @@ public final class SV2LocalPool: Sendable {
         }
     }
 
-    func log(_ message: String, session: SV2PoolSessionID?) {
-        logger.notice("\(message)", metadata: ["session": "\(session.map { String($0) } ?? "-")"])
+    func connectionFailed(_ error: any Error, session: SV2PoolSessionID?) {
+        logger.notice("closing connection: \(error)", metadata: ["session": "\(session.map { String($0) } ?? "-")"])
     }
 
     // MARK: Internals
