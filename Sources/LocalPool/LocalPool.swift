@@ -28,10 +28,7 @@ public final class LocalPool: PoolSessionOwner {
     private struct State {
         var core: PoolCore
         var channels: [LocalPoolSessionID: any Channel] = [:]
-        var serverChannel: (any Channel)?
-        var timer: RepeatedTask?
-        var started = false
-        var stopped = false
+        var lifecycle = PoolLifecycle()
     }
 
     // NIOLockedValueBox (pthread) rather than Synchronization.Mutex, whose contended hand-off
@@ -57,8 +54,7 @@ public final class LocalPool: PoolSessionOwner {
     public func start() async throws -> Int {
         try configuration.validate()
         try state.withLockedValue { state in
-            guard !state.started else { throw LocalPoolError.alreadyStarted }
-            state.started = true
+            try state.lifecycle.start()
             _ = state.core.makeJob(clean: true, now: Self.now())
         }
         let maximumLineLength = configuration.maximumLineLength
@@ -66,12 +62,12 @@ public final class LocalPool: PoolSessionOwner {
         do {
             sslContext = try configuration.tls.map(Self.makeSSLContext)
         } catch {
-            state.withLockedValue { $0.started = false }
+            state.withLockedValue { $0.lifecycle.startFailed() }
             throw error
         }
-        let listening: (server: any Channel, port: Int, timer: RepeatedTask?)
+        let listener: PoolListener
         do {
-            listening = try await PoolListener.bind(
+            listener = try await PoolListener.bind(
                 group: group, host: configuration.host, port: configuration.port, jobInterval: configuration.jobInterval,
                 initialize: { [self] channel in
                     if let sslContext {
@@ -84,16 +80,12 @@ public final class LocalPool: PoolSessionOwner {
                 },
                 newJob: { [weak self] in self?.broadcastNewJob(clean: false) })
         } catch {
-            state.withLockedValue { $0.started = false }
+            state.withLockedValue { $0.lifecycle.startFailed() }
             throw error
         }
-        let (server, port, timer) = listening
-        state.withLockedValue { state in
-            state.serverChannel = server
-            state.timer = timer
-        }
-        logger.info("local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return port
+        state.withLockedValue { $0.lifecycle.listening(listener) }
+        logger.info("local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(listener.port)"])
+        return listener.port
     }
 
     private static func makeSSLContext(_ tls: LocalPoolTLS) throws -> NIOSSLContext {
@@ -107,21 +99,14 @@ public final class LocalPool: PoolSessionOwner {
 
     /// Closes the listening socket and every session, and finishes `events`.
     public func stop() async {
-        let (server, timer, channels) = state.withLockedValue { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
-            state.stopped = true
-            defer {
-                state.serverChannel = nil
-                state.timer = nil
-            }
-            return (state.serverChannel, state.timer, Array(state.channels.values))
-        }
-        await PoolListener.close(server: server, timer: timer, connections: channels)
+        let (listener, channels) = state.withLockedValue { ($0.lifecycle.stop(), Array($0.channels.values)) }
+        await PoolListener.close(listener, connections: channels)
         continuation.finish()
     }
 
     /// The bound port while running.
     public var port: Int? {
-        state.withLockedValue { $0.serverChannel?.localAddress?.port }
+        state.withLockedValue { $0.lifecycle.port }
     }
 
     // MARK: Control (tests and demo)
@@ -245,7 +230,7 @@ public final class LocalPool: PoolSessionOwner {
     func sessionOpened(channel: any Channel) -> LocalPoolSessionID? {
         let remote = channel.remoteAddress.map { "\($0)" } ?? "unknown"
         return state.withLockedValue { state -> LocalPoolSessionID? in
-            guard !state.stopped else { return nil }
+            guard !state.lifecycle.stopped else { return nil }
             let (id, effects) = state.core.openSession(remote: remote)
             state.channels[id] = channel
             apply(effects, in: &state)

@@ -33,12 +33,9 @@ public final class SV2LocalPool: PoolSessionOwner {
         /// While set, SubmitShares frames wait here unjudged (`holdSubmits`), in arrival order.
         var holdingSubmits = false
         var heldSubmits: [(frame: SV2Frame, session: SV2PoolSessionID)] = []
-        var serverChannel: (any Channel)?
+        var lifecycle = PoolLifecycle()
         /// Signed by `start()` (its validity period is relative to that moment).
         var certificate: SV2SignatureNoiseMessage?
-        var timer: RepeatedTask?
-        var started = false
-        var stopped = false
     }
 
     private let state: NIOLockedValueBox<State>
@@ -88,17 +85,16 @@ public final class SV2LocalPool: PoolSessionOwner {
             validFrom: Self.unixTime(now, plus: configuration.certificateValidFromOffset),
             notValidAfter: Self.unixTime(now, plus: configuration.certificateNotValidAfterOffset))
         try state.withLockedValue { state in
-            guard !state.started else { throw LocalPoolError.alreadyStarted }
-            state.started = true
+            try state.lifecycle.start()
             state.certificate = certificate
             _ = state.core.newJob(clean: true, now: now)
         }
         let maximumPayloadLength = configuration.maximumPayloadLength
         let encrypted = configuration.encrypted
         let staticSecretKey = staticSecretKey
-        let listening: (server: any Channel, port: Int, timer: RepeatedTask?)
+        let listener: PoolListener
         do {
-            listening = try await PoolListener.bind(
+            listener = try await PoolListener.bind(
                 group: group, host: configuration.host, port: configuration.port, jobInterval: configuration.jobInterval,
                 initialize: { [self] channel in
                     let sync = channel.pipeline.syncOperations
@@ -113,35 +109,24 @@ public final class SV2LocalPool: PoolSessionOwner {
                 },
                 newJob: { [weak self] in self?.broadcastNewJob(clean: false) })
         } catch {
-            state.withLockedValue { $0.started = false }
+            state.withLockedValue { $0.lifecycle.startFailed() }
             throw error
         }
-        let (server, port, timer) = listening
-        state.withLockedValue { state in
-            state.serverChannel = server
-            state.timer = timer
-        }
-        logger.info("SV2 local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return port
+        state.withLockedValue { $0.lifecycle.listening(listener) }
+        logger.info("SV2 local pool listening", metadata: ["host": "\(configuration.host)", "port": "\(listener.port)"])
+        return listener.port
     }
 
     /// Closes the listening socket and every connection, and finishes `events`.
     public func stop() async {
-        let (server, timer, channels) = state.withLockedValue { state -> ((any Channel)?, RepeatedTask?, [any Channel]) in
-            state.stopped = true
-            defer {
-                state.serverChannel = nil
-                state.timer = nil
-            }
-            return (state.serverChannel, state.timer, Array(state.channels.values))
-        }
-        await PoolListener.close(server: server, timer: timer, connections: channels)
+        let (listener, channels) = state.withLockedValue { ($0.lifecycle.stop(), Array($0.channels.values)) }
+        await PoolListener.close(listener, connections: channels)
         continuation.finish()
     }
 
     /// The bound port while running.
     public var port: Int? {
-        state.withLockedValue { $0.serverChannel?.localAddress?.port }
+        state.withLockedValue { $0.lifecycle.port }
     }
 
     // MARK: Control (tests)
@@ -208,7 +193,7 @@ public final class SV2LocalPool: PoolSessionOwner {
 
     func sessionOpened(channel: any Channel) -> SV2PoolSessionID? {
         state.withLockedValue { state -> SV2PoolSessionID? in
-            guard !state.stopped else { return nil }
+            guard !state.lifecycle.stopped else { return nil }
             let (id, effects) = state.core.openSession()
             state.channels[id] = channel
             apply(effects, in: &state)
